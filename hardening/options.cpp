@@ -1,0 +1,148 @@
+#include "hardening/options.h"
+
+#include <atomic>
+
+#include "base/bits.h"
+#include "base/spin_lock.h"
+#include "base/writer.h"
+#include "os/os.h"
+
+namespace hardalloc {
+namespace {
+
+struct Slice {
+  const char* data;
+  size_t length;
+  bool equals(const char* s) const {
+    size_t i = 0;
+    for (; i < length; ++i) {
+      if (s[i] == '\0' || s[i] != data[i]) return false;
+    }
+    return s[i] == '\0';
+  }
+};
+
+bool parse_value(Slice v, bool& out) {
+  if (v.equals("1") || v.equals("true") || v.equals("yes") || v.equals("on")) {
+    out = true;
+    return true;
+  }
+  if (v.equals("0") || v.equals("false") || v.equals("no") || v.equals("off")) {
+    out = false;
+    return true;
+  }
+  return false;
+}
+
+bool parse_value(Slice v, uint64_t& out) {
+  if (v.length == 0 || v.length > 19) return false;  // 19 digits always fit in 64 bits
+  uint64_t value = 0;
+  for (size_t i = 0; i < v.length; ++i) {
+    if (v.data[i] < '0' || v.data[i] > '9') return false;
+    value = value * 10 + static_cast<uint64_t>(v.data[i] - '0');
+  }
+  out = value;
+  return true;
+}
+
+void warn_entry(OptionWarningSink warn, const char* what, Slice entry) {
+  // One line per ignored entry; the entry is cut at 64 bytes so the line stays bounded.
+  char line[160];
+  size_t n = 0;
+  auto append = [&](const char* s, size_t len) {
+    for (size_t i = 0; i < len && n < sizeof(line); ++i) line[n++] = s[i];
+  };
+  auto append_text = [&](const char* s) {
+    size_t len = 0;
+    while (s[len] != '\0') ++len;
+    append(s, len);
+  };
+  append_text("hardalloc: warning: ");
+  append_text(what);
+  append_text(" '");
+  append(entry.data, entry.length < 64 ? entry.length : 64);
+  append_text("' in HARDALLOC_OPTIONS ignored");
+  warn(line, n);
+}
+
+bool apply_entry(Slice entry, Options& out, OptionWarningSink warn) {
+  size_t eq = 0;
+  while (eq < entry.length && entry.data[eq] != '=') ++eq;
+  if (eq == entry.length) {
+    warn_entry(warn, "entry without '=' (expected name=value)", entry);
+    return false;
+  }
+  const Slice name{entry.data, eq};
+  const Slice value{entry.data + eq + 1, entry.length - eq - 1};
+#define HA_OPTION(type, option_name, default_value, description) \
+  if (name.equals(#option_name)) {                               \
+    Options::type parsed{};                                      \
+    if (!parse_value(value, parsed)) {                           \
+      warn_entry(warn, "malformed value (expected a " #type ")", entry); \
+      return false;                                              \
+    }                                                            \
+    out.option_name = parsed;                                    \
+    return true;                                                 \
+  }
+#include "hardening/options.inc"
+#undef HA_OPTION
+  warn_entry(warn, "unknown option", entry);
+  return false;
+}
+
+void warn_to_stderr(const char* message, size_t length) {
+  Writer(2).text(message, length).text("\n");
+}
+
+Options g_options;
+// 0: not read yet, 1: being read, 2: ready. acquire/release: a reader that sees 2 sees the
+// parsed fields (the lazily-initialised-global trap of seed 002).
+std::atomic<int> g_options_state{0};
+SpinLock g_options_lock;
+
+}  // namespace
+
+size_t parse_options(const char* text, size_t length, Options& out, OptionWarningSink warn) {
+  size_t applied = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= length; ++i) {
+    if (i == length || text[i] == ':') {
+      const Slice entry{text + start, i - start};
+      if (entry.length > 0 && apply_entry(entry, out, warn)) ++applied;
+      start = i + 1;
+    }
+  }
+  return applied;
+}
+
+const Options& options() {
+  if (HA_LIKELY(g_options_state.load(std::memory_order_acquire) == 2)) return g_options;
+  LockGuard guard(g_options_lock);
+  if (g_options_state.load(std::memory_order_relaxed) != 2) {
+    if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
+      size_t length = 0;
+      while (text[length] != '\0') ++length;
+      parse_options(text, length, g_options, warn_to_stderr);
+    }
+    g_options_state.store(2, std::memory_order_release);  // publishes g_options
+    if (g_options.verbose) print_options(2);
+  }
+  return g_options;
+}
+
+void print_options(int fd) {
+  Writer out(fd);
+  out.text("hardalloc: options in force:\n");
+#define HA_OPTION(type, name, default_value, description) \
+  out.text("  " #name "=").number(static_cast<uint64_t>(g_options.name)).text("  (" description ")\n");
+#include "hardening/options.inc"
+#undef HA_OPTION
+}
+
+}  // namespace hardalloc
+
+// Entry point for the options fuzzer (fuzz/): parses into a scratch table, warnings discarded.
+extern "C" __attribute__((visibility("default"))) int ha_options_parse_for_fuzzing(const char* text, size_t length) {
+  hardalloc::Options scratch;
+  return static_cast<int>(hardalloc::parse_options(text, length, scratch, [](const char*, size_t) {}));
+}

@@ -1,0 +1,182 @@
+// alloc: the allocator of one Config: malloc, free, calloc, realloc, aligned allocation and
+// usable size, with the behaviour and errno that glibc documents. Fast paths are inline; what
+// they cannot do goes to a noinline generic function.
+#pragma once
+#include <errno.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "alloc/heap.h"
+
+namespace hardalloc {
+
+template <class Config>
+class Allocator {
+  using H = Heap<Config>;
+  using P = Page<Config>;
+  using Seg = Segment<Config>;
+  using Ops = HeapOps<Config>;
+  using Pool = SegmentPool<Config>;
+
+ public:
+  // Requests above this fail with ENOMEM at once, as in glibc: no object may exceed PTRDIFF_MAX.
+  static constexpr size_t MAX_REQUEST = PTRDIFF_MAX;
+
+  HA_ALWAYS_INLINE static void* malloc(size_t size) {
+    if (HA_LIKELY(size <= DIRECT_MAX_BYTES)) {
+      P* page = tl_heap<Config>->direct[(size + 15) / 16];
+      if (HA_LIKELY(page->free != nullptr)) return page->pop_free();
+    }
+    return malloc_generic(size, false);
+  }
+
+  HA_ALWAYS_INLINE static void free(void* ptr) {
+    if (HA_UNLIKELY(ptr == nullptr)) return;
+    Seg* s = segment_of<Config>(ptr);
+    P* page = s->page_of(ptr);
+    // relaxed: only the owner stores its own heap here, so equality is exact for the owner.
+    if (HA_LIKELY(s->owner.load(std::memory_order_relaxed) == tl_heap<Config> && page->flags.get() == 0)) {
+      page->push_local(ptr);
+      if (HA_UNLIKELY(page->used.get() == 0)) Ops::page_retire(tl_heap<Config>, page);
+      return;
+    }
+    free_generic(s, page, ptr);
+  }
+
+  static void* calloc(size_t count, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(count, size, &total)) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    return malloc_generic(total, true);
+  }
+
+  static size_t usable_size(const void* ptr) {
+    if (ptr == nullptr) return 0;
+    Seg* s = segment_of<Config>(ptr);
+    P* page = s->page_of(ptr);
+    const uint8_t* start = block_start(page, ptr);
+    return page->size() - static_cast<size_t>(static_cast<const uint8_t*>(ptr) - start);
+  }
+
+  static void* realloc(void* ptr, size_t size) {
+    if (ptr == nullptr) return malloc(size);
+    if (size == 0) {  // glibc: frees and returns NULL (C23 leaves it undefined)
+      free(ptr);
+      return nullptr;
+    }
+    const size_t usable = usable_size(ptr);
+    // Keep the block when the new size fits and would not waste more than half of it.
+    if (size <= usable && size >= usable / 2) return ptr;
+    if (size > usable && resize_dedicated_in_place(ptr, size)) return ptr;
+    void* fresh = malloc(size);
+    if (fresh == nullptr) return nullptr;  // errno set by malloc; the old block is untouched
+    copy_bytes(fresh, ptr, size < usable ? size : usable);
+    free(ptr);
+    return fresh;
+  }
+
+  // `alignment` must be a power of two (callers check); returns nullptr with errno ENOMEM.
+  static void* aligned(size_t alignment, size_t size) {
+    if (alignment <= MIN_BLOCK_BYTES) return malloc(size);
+    if (size > MAX_REQUEST - alignment) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    return aligned_generic(alignment, size);
+  }
+
+  static void collect(bool force) {
+    H* h = tl_heap<Config>;
+    if (h != &g_empty_heap<Config>) Ops::collect(h, force);
+    else Pool::purge_free_segments(os_now_ms(), force);
+  }
+
+ private:
+  // The first byte of the block that `ptr` (a block start or an aligned address inside the
+  // block) belongs to.
+  static const uint8_t* block_start(P* page, const void* ptr) {
+    const auto* p = static_cast<const uint8_t*>(ptr);
+    if (HA_LIKELY((page->flags.get() & PAGE_HAS_ALIGNED) == 0)) return p;
+    const size_t offset = static_cast<size_t>(p - page->area);
+    return page->area + offset - offset % page->size();
+  }
+
+  HA_NOINLINE static void* malloc_generic(size_t size, bool zero) {
+    if (size > MEDIUM_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    H* h = Ops::thread_heap();
+    if (h == nullptr) return fail_enomem();
+    const size_t bin = bin_of(size);
+    P* page = Ops::find_page(h, bin);
+    if (page == nullptr) return fail_enomem();
+    const bool was_zero = page->free_is_zero;
+    void* block = page->pop_free();
+    if (zero) zero_bytes(block, was_zero ? sizeof(uintptr_t) : size);
+    return block;
+  }
+
+  static void* dedicated_alloc(size_t size, size_t alignment, bool zero) {
+    if (size > MAX_REQUEST) return fail_enomem();
+    Seg* s = Pool::acquire_dedicated(size, alignment);
+    if (s == nullptr) return fail_enomem();
+    P& page = s->pages[0];
+    if (zero && !s->is_zero) zero_bytes(page.area, size);
+    return page.area;
+  }
+
+  HA_NOINLINE static void free_generic(Seg* s, P* page, void* ptr) {
+    if (s->kind == SegmentKind::dedicated) {
+      Pool::release_dedicated(s);
+      return;
+    }
+    void* block = const_cast<uint8_t*>(block_start(page, ptr));
+    H* h = tl_heap<Config>;
+    H* owner = s->owner.load(std::memory_order_relaxed);
+    if (owner != h && (owner != nullptr || !Ops::try_reclaim_on_free(s))) {
+      if (page->push_thread(block)) Ops::notify_owner(page);
+      return;
+    }
+    page->push_local(block);
+    if (page->used.get() == 0) Ops::page_retire(h, page);
+    else if (page->flags.get() & PAGE_IN_FULL) Ops::unfull(h, page);
+  }
+
+  static bool resize_dedicated_in_place(void* ptr, size_t size) {
+    Seg* s = segment_of<Config>(ptr);
+    if (s->kind != SegmentKind::dedicated || size > Pool::dedicated_capacity(s)) return false;
+    Pool::resize_dedicated(s, align_up(size, OS_PAGE_BYTES));
+    return true;
+  }
+
+  HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {
+    // Small alignments inside pages: a block of a class whose size is a multiple of the
+    // alignment is often aligned already; otherwise over-allocate and hand out an interior
+    // address (the page then frees by block start, PAGE_HAS_ALIGNED).
+    if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= MEDIUM_BLOCK_MAX) {
+      void* p = malloc(size);
+      if (p == nullptr) return nullptr;
+      if ((reinterpret_cast<uintptr_t>(p) & (alignment - 1)) == 0) return p;
+      free(p);
+      p = malloc(size + alignment - 1);
+      if (p == nullptr) return nullptr;
+      void* aligned = reinterpret_cast<void*>(align_up(reinterpret_cast<uintptr_t>(p), alignment));
+      if (aligned != p) {
+        P* page = segment_of<Config>(p)->page_of(p);
+        page->flags.set(page->flags.get() | PAGE_HAS_ALIGNED);
+      }
+      return aligned;
+    }
+    return dedicated_alloc(size, alignment, false);
+  }
+
+  static void* fail_enomem() {
+    errno = ENOMEM;
+    return nullptr;
+  }
+
+  static constexpr size_t MAX_ALIGN_IN_PAGE = 4 * KiB;
+};
+
+}  // namespace hardalloc

@@ -1,0 +1,568 @@
+// alloc: the thread heap. One per thread and allocator instantiation; it owns pages (in one
+// queue per size class, plus a queue of full pages), the segments those pages live in, and a
+// direct table from small request sizes to a page with free blocks.
+//
+// The full-page protocol. A page whose lists are all empty moves to the `full` queue so that
+// allocation never scans it. A thread freeing into it pushes on thread_free and must make the
+// owner look again:
+//   owner:  set in_full (seq_cst);  then read thread_free (seq_cst)  -> non-empty: un-full now
+//   freer:  push on thread_free (seq_cst CAS);  then read in_full (seq_cst) -> set: hint owner
+// With seq_cst on both sides at least one of them sees the other's write, so a free into a
+// full page is never missed. The hint is `unfull_hint` of the page's heap (release); the owner
+// takes it with an acquire exchange and scans its full queue. Heaps are never unmapped, so a
+// hint sent to a heap that has since exited is harmless.
+//
+// Thread exit abandons the heap's segments that still hold live blocks; a live thread adopts
+// them (reclaim) in its slow path or when it frees into one.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+#include "base/spin_lock.h"
+#include "hardening/options.h"
+#include "mem/page.h"
+#include "mem/segment.h"
+#include "mem/segment_pool.h"
+#include "mem/size_class.h"
+#include "mem/stat_counters.h"
+#include "os/os.h"
+
+namespace hardalloc {
+
+template <class Config>
+struct PageQueue {
+  Page<Config>* first = nullptr;
+  Page<Config>* last = nullptr;
+
+  void push_front(Page<Config>* p) {
+    p->prev = nullptr;
+    p->next = first;
+    if (first != nullptr) first->prev = p;
+    else last = p;
+    first = p;
+  }
+  void remove(Page<Config>* p) {
+    if (p->prev != nullptr) p->prev->next = p->next;
+    else first = p->next;
+    if (p->next != nullptr) p->next->prev = p->prev;
+    else last = p->prev;
+    p->next = p->prev = nullptr;
+  }
+};
+
+template <class Config>
+struct SegmentList {
+  Segment<Config>* first = nullptr;
+
+  void push_front(Segment<Config>* s) {
+    s->prev = nullptr;
+    s->next = first;
+    if (first != nullptr) first->prev = s;
+    first = s;
+  }
+  void remove(Segment<Config>* s) {
+    if (s->prev != nullptr) s->prev->next = s->next;
+    else first = s->next;
+    if (s->next != nullptr) s->next->prev = s->prev;
+    s->next = s->prev = nullptr;
+  }
+  void push_back(Segment<Config>* s) {
+    Segment<Config>* last = first;
+    if (last == nullptr) {
+      push_front(s);
+      return;
+    }
+    while (last->next != nullptr) last = last->next;
+    last->next = s;
+    s->prev = last;
+    s->next = nullptr;
+  }
+};
+
+// Never written: the fast path of a heap reads its `free` list, finds it empty and takes the
+// slow path. It lets the fast path skip a null check.
+template <class Config>
+constinit inline Page<Config> g_empty_page{};
+
+template <class Config>
+struct Heap {
+  // Fast path: direct[(size + 15) / 16] is the first page of that size's class, or the empty page.
+  Page<Config>* direct[DIRECT_COUNT];
+  PageQueue<Config> queues[BIN_COUNT];
+  PageQueue<Config> full;
+  // Owned segments with at least one free page come first in each list.
+  SegmentList<Config> segments[2];  // [small, medium]
+  std::atomic<bool> unfull_hint{false};
+  uint64_t next_purge_ms = UINT64_MAX;
+  uint64_t random_state = 0;
+  Heap* pool_next = nullptr;
+
+  constexpr Heap() {
+    for (auto& d : direct) d = &g_empty_page<Config>;
+  }
+
+  uint64_t next_random() {  // splitmix64: only to draw free-list keys
+    uint64_t z = (random_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+};
+
+// The heap every thread starts with: all its pages are the empty page, so its first malloc
+// takes the slow path, which gives the thread a real heap.
+template <class Config>
+constinit inline Heap<Config> g_empty_heap{};
+
+template <class Config>
+constinit inline thread_local Heap<Config>* tl_heap __attribute__((tls_model("initial-exec"))) = &g_empty_heap<Config>;
+
+// Set once a thread's heap is torn down, so that frees during later thread-exit destructors do
+// not adopt segments into a heap that is going away.
+template <class Config>
+constinit inline thread_local bool tl_heap_done __attribute__((tls_model("initial-exec"))) = false;
+
+template <class Config>
+class HeapOps {
+  using H = Heap<Config>;
+  using P = Page<Config>;
+  using Seg = Segment<Config>;
+  using Pool = SegmentPool<Config>;
+
+ public:
+  static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
+
+  // The calling thread's heap, created on first use; nullptr only when out of memory.
+  static H* thread_heap() {
+    H* h = tl_heap<Config>;
+    if (HA_LIKELY(h != &g_empty_heap<Config>)) return h;
+    return heap_init();
+  }
+
+  // A page of `bin` with a free block, or nullptr when out of memory.
+  static P* find_page(H* h, size_t bin) {
+    if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
+    PageQueue<Config>& q = h->queues[bin];
+    for (P* p = q.first; p != nullptr;) {
+      P* next = p->next;
+      if (p->free == nullptr) p->refill();
+      if (p->free != nullptr || move_to_full(h, p)) {
+        if (p->free == nullptr) p->refill();
+        if (p != q.first) {
+          q.remove(p);
+          q.push_front(p);
+        }
+        update_direct(h, bin);
+        return p;
+      }
+      p = next;
+    }
+    if (abandoned_count_.load(std::memory_order_relaxed) != 0 && reclaim_one(h) && q.first != nullptr) {
+      return find_page(h, bin);  // the adopted segment brought pages of this class
+    }
+    P* p = page_alloc(h, bin);
+    if (p == nullptr) return nullptr;
+    q.push_front(p);
+    update_direct(h, bin);
+    p->extend();
+    return p;
+  }
+
+  // Called when the owner's free left `p` with no live block.
+  static void page_retire(H* h, P* p) {
+    if (p->flags.get() & PAGE_IN_FULL) {
+      h->full.remove(p);
+    } else {
+      PageQueue<Config>& q = h->queues[p->bin];
+      if (q.first == p && q.last == p) return;  // keep the only page of a class: no thrashing
+      q.remove(p);
+      update_direct(h, p->bin);
+    }
+    page_free(h, p);
+  }
+
+  // The owner freed into a page of its full queue that still has live blocks.
+  static void unfull(H* h, P* p) {
+    h->full.remove(p);
+    p->flags.set(p->flags.get() & ~PAGE_IN_FULL);
+    p->in_full.store(false, std::memory_order_relaxed);  // only the owner's protocol reads it as a gate
+    h->queues[p->bin].push_front(p);
+    update_direct(h, p->bin);
+  }
+
+  // Another thread freed into a page of a full queue: make the page's owner look.
+  static void notify_owner(P* p) {
+    H* owner = p->heap.load(std::memory_order_relaxed);  // any heap is valid memory; a stale one only gets a spurious hint
+    // release: the owner's acquire exchange then sees our push on thread_free.
+    if (owner != nullptr) owner->unfull_hint.store(true, std::memory_order_release);
+  }
+
+  // Adopts an abandoned segment the calling thread is freeing into. Returns false when another
+  // thread adopted it first or this thread cannot own segments now.
+  static bool try_reclaim_on_free(Seg* s) {
+    if (!options().reclaim_on_free || tl_heap_done<Config>) return false;
+    H* h = tl_heap<Config>;
+    if (h == &g_empty_heap<Config>) return false;
+    {
+      LockGuard guard(abandoned_lock_);
+      if (!s->abandoned) return false;
+      unlink_abandoned(s);
+    }
+    adopt(h, s);
+    return true;
+  }
+
+  // Returns free memory the heap holds: collects thread frees into every page, frees empty pages
+  // and, with force (or once their delay has passed), purges free pages and segments.
+  static void collect(H* h, bool force) {
+    collect_all_pages(h);
+    purge_expired(h, os_now_ms(), force);
+  }
+
+  // Purges free pages (and free segments) whose purge delay has passed, or all with force.
+  static void purge_expired(H* h, uint64_t now_ms, bool force) {
+    if (force || now_ms >= h->next_purge_ms) {
+      uint64_t next = UINT64_MAX;
+      for (auto& list : h->segments) {
+        for (Seg* s = list.first; s != nullptr; s = s->next) {
+          if (s->purge_mask == 0) continue;
+          if (force || s->purge_deadline_ms <= now_ms) purge_free_pages(s);
+          else if (s->purge_deadline_ms < next) next = s->purge_deadline_ms;
+        }
+      }
+      h->next_purge_ms = next;
+    }
+    Pool::purge_free_segments(now_ms, force);
+  }
+
+  // Once per process: options, the thread-exit key and the fork handlers. Returns false when
+  // the platform is not what this build assumes.
+  static bool process_init() {
+    // acquire: a thread that sees the state ready also sees exit_key_ (seed 002's lazy-global race).
+    if (HA_LIKELY(process_state_.load(std::memory_order_acquire) == READY)) return true;
+    LockGuard guard(process_lock_);
+    if (process_state_.load(std::memory_order_relaxed) == READY) return true;
+    options();
+    if (!os_page_size_matches() || !os_thread_key_create(&exit_key_, &thread_exit)) return false;
+    os_register_fork_handlers(&lock_all_for_fork, [] { unlock_all_after_fork(false); },
+                              [] { unlock_all_after_fork(true); });
+    process_state_.store(READY, std::memory_order_release);  // publishes exit_key_
+    return true;
+  }
+
+  static void lock_all_for_fork() {
+    heap_pool_lock_.lock();
+    abandoned_lock_.lock();
+    Pool::lock_all_for_fork();
+  }
+  static void unlock_all_after_fork(bool child) {
+    Pool::unlock_all_after_fork(child);
+    if (child) {
+      abandoned_lock_.reset_after_fork();
+      heap_pool_lock_.reset_after_fork();
+    } else {
+      abandoned_lock_.unlock();
+      heap_pool_lock_.unlock();
+    }
+  }
+
+ private:
+  static size_t page_area_bytes(const Seg* s, size_t index) {
+    return (size_t{1} << s->page_shift) - (index == 0 ? Pool::HEADER : 0);
+  }
+
+  static void update_direct(H* h, size_t bin) {
+    const size_t block = bin_block_size(bin);
+    if (block > DIRECT_MAX_BYTES) return;
+    P* page = h->queues[bin].first != nullptr ? h->queues[bin].first : &g_empty_page<Config>;
+    const size_t lo = bin == 0 ? 0 : bin_block_size(bin - 1) / 16 + 1;
+    for (size_t i = lo; i <= block / 16; ++i) h->direct[i] = page;
+  }
+
+  // Moves a page with no free block to the full queue; returns true when a concurrent free
+  // landed meanwhile, in which case the page is back in its class queue (protocol at the top).
+  static bool move_to_full(H* h, P* p) {
+    h->queues[p->bin].remove(p);
+    h->full.push_front(p);
+    p->flags.set(p->flags.get() | PAGE_IN_FULL);
+    p->in_full.store(true, std::memory_order_seq_cst);  // store-load pair with push_thread
+    if (p->thread_free.load(std::memory_order_seq_cst) == nullptr) return false;
+    unfull(h, p);
+    return true;
+  }
+
+  static void collect_unfull(H* h) {
+    // acquire: pairs with notify_owner's release, making the pushes that raised the hint visible.
+    if (!h->unfull_hint.exchange(false, std::memory_order_acquire)) return;
+    for (P* p = h->full.first; p != nullptr;) {
+      P* next = p->next;
+      if (p->thread_free.load(std::memory_order_relaxed) != nullptr) unfull(h, p);
+      p = next;
+    }
+  }
+
+  static P* page_alloc(H* h, size_t bin) {
+    const int kind = bin_is_small(bin) ? 0 : 1;
+    SegmentList<Config>& list = h->segments[kind];
+    Seg* s = list.first;
+    if (s == nullptr || s->used_pages == s->page_count) {
+      s = Pool::acquire_paged(kind == 0 ? SegmentKind::small : SegmentKind::medium, h);
+      if (s == nullptr) return nullptr;
+      list.push_front(s);
+    }
+    const uint64_t all = s->page_count == 64 ? ~uint64_t{0} : (uint64_t{1} << s->page_count) - 1;
+    const size_t index = lowest_bit(~s->used_mask & all);
+    P* p = &s->pages[index];
+    init_page(h, s, index, bin);
+    if (s->used_pages == s->page_count) {  // full segments go last, so `first` has free pages
+      list.remove(s);
+      list.push_back(s);
+    }
+    purge_expired(h, os_now_ms(), false);
+    return p;
+  }
+
+  static void init_page(H* h, Seg* s, size_t index, size_t bin) {
+    P& p = s->pages[index];
+    const size_t block = bin_block_size(bin);
+    const size_t area = page_area_bytes(s, index);
+    const uint64_t bit = uint64_t{1} << index;
+    p.bin = static_cast<uint8_t>(bin);
+    p.block_size.set(block);
+    p.reserved = static_cast<uint32_t>((area - GUARD) / block);
+    p.capacity = 0;
+    p.used.set(0);
+    p.free = nullptr;
+    p.local_free = nullptr;
+    p.flags.set(0);
+    // relaxed: a free page has no live block, so no other thread touches these words now.
+    p.thread_free.store(nullptr, std::memory_order_relaxed);
+    p.in_full.store(false, std::memory_order_relaxed);
+    p.heap.store(h, std::memory_order_relaxed);
+    p.in_use = true;
+    if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
+    p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
+    if (p.area_is_zero) Pool::commit(s, area);
+    s->purge_mask &= ~bit;
+    if constexpr (GUARD != 0) os_protect(p.area + area - GUARD, GUARD);
+    s->used_mask |= bit;
+    ++s->used_pages;
+    g_stat_counters<Config>.page_bytes_in_use.add(area);
+  }
+
+  static void page_free(H* h, P* p) {
+    Seg* s = segment_of<Config>(p);
+    const size_t index = static_cast<size_t>(p - s->pages);
+    const size_t area = page_area_bytes(s, index);
+    if constexpr (GUARD != 0) os_unprotect(p->area + area - GUARD, GUARD);
+    p->in_use = false;
+    p->block_size.set(0);
+    p->heap.store(nullptr, std::memory_order_relaxed);
+    g_stat_counters<Config>.page_bytes_in_use.sub(area);
+    const bool segment_was_full = s->used_pages == s->page_count;
+    s->used_mask &= ~(uint64_t{1} << index);
+    --s->used_pages;
+    s->purge_mask |= uint64_t{1} << index;
+    s->purge_deadline_ms = Pool::now_plus_delay();
+    if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
+    SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
+    if (s->used_pages == 0) {
+      list.remove(s);
+      Pool::release_paged(s);
+    } else if (segment_was_full) {
+      list.remove(s);
+      list.push_front(s);
+    }
+    if (options().purge_delay_ms == 0) purge_expired(h, 0, true);
+  }
+
+  static void purge_free_pages(Seg* s) {
+    for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
+      const size_t index = lowest_bit(m);
+      const size_t area = page_area_bytes(s, index);
+      os_purge(s->pages[index].area, area);
+      Pool::decommit(s, area);
+    }
+    s->purge_mask = 0;
+  }
+
+  // Collects thread frees into every page and frees the pages left with no live block.
+  static void collect_all_pages(H* h) {
+    collect_unfull(h);
+    for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
+      for (P* p = h->queues[bin].first; p != nullptr;) {
+        P* next = p->next;
+        p->collect_thread_free();
+        if (p->used.get() == 0) {
+          h->queues[bin].remove(p);
+          page_free(h, p);
+        }
+        p = next;
+      }
+      update_direct(h, bin);
+    }
+    for (P* p = h->full.first; p != nullptr;) {
+      P* next = p->next;
+      p->collect_thread_free();
+      if (p->used.get() == 0) {
+        h->full.remove(p);
+        page_free(h, p);
+      } else if (p->local_free != nullptr) {
+        unfull(h, p);
+      }
+      p = next;
+    }
+  }
+
+  // --- thread heaps ---
+
+  static H* heap_init() {
+    if (!process_init()) return nullptr;
+    if (tl_heap_done<Config>) {
+      // A thread-exit destructor allocating after our heap was torn down: give it a heap again;
+      // the exit key brings it back to thread_exit.
+      tl_heap_done<Config> = false;
+    }
+    H* h = take_heap();
+    if (h == nullptr) return nullptr;
+    os_random_bytes(&h->random_state, sizeof(h->random_state));
+    tl_heap<Config> = h;
+    os_thread_key_set(exit_key_, h);
+    g_stat_counters<Config>.heaps.add(1);
+    return h;
+  }
+
+  static void thread_exit(void* value) {
+    H* h = static_cast<H*>(value);
+    if (h == nullptr || h != tl_heap<Config>) return;
+    tl_heap<Config> = &g_empty_heap<Config>;
+    tl_heap_done<Config> = true;
+    collect_all_pages(h);
+    for (auto& list : h->segments) {
+      while (Seg* s = list.first) {
+        list.remove(s);
+        abandon(s);
+      }
+    }
+    g_stat_counters<Config>.heaps.sub(1);
+    give_heap(h);
+  }
+
+  // Hands a segment with live blocks to whichever thread adopts it.
+  static void abandon(Seg* s) {
+    purge_free_pages(s);  // nobody watches an abandoned segment's purge deadline
+    for (size_t i = 0; i < s->page_count; ++i) {
+      P& p = s->pages[i];
+      if (!p.in_use) continue;
+      p.heap.store(nullptr, std::memory_order_relaxed);
+      p.flags.set(p.flags.get() & ~PAGE_IN_FULL);
+      p.in_full.store(false, std::memory_order_relaxed);
+      p.next = p.prev = nullptr;
+    }
+    s->owner.store(nullptr, std::memory_order_relaxed);
+    LockGuard guard(abandoned_lock_);
+    s->abandoned = true;
+    s->prev = nullptr;
+    s->next = abandoned_head_;
+    if (abandoned_head_ != nullptr) abandoned_head_->prev = s;
+    abandoned_head_ = s;
+    abandoned_count_.fetch_add(1, std::memory_order_relaxed);  // a hint for find_page's check
+    g_stat_counters<Config>.abandoned_segments.add(1);
+  }
+
+  static void unlink_abandoned(Seg* s) {  // abandoned_lock_ held
+    if (s->prev != nullptr) s->prev->next = s->next;
+    else abandoned_head_ = s->next;
+    if (s->next != nullptr) s->next->prev = s->prev;
+    s->next = s->prev = nullptr;
+    s->abandoned = false;
+    abandoned_count_.fetch_sub(1, std::memory_order_relaxed);
+    g_stat_counters<Config>.abandoned_segments.sub(1);
+  }
+
+  static bool reclaim_one(H* h) {
+    Seg* s;
+    {
+      LockGuard guard(abandoned_lock_);
+      s = abandoned_head_;
+      if (s == nullptr) return false;
+      unlink_abandoned(s);
+    }
+    adopt(h, s);
+    return true;
+  }
+
+  // Makes `h` the owner of an abandoned segment (already off the abandoned list).
+  static void adopt(H* h, Seg* s) {
+    s->owner.store(h, std::memory_order_relaxed);
+    SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
+    list.push_front(s);
+    for (size_t i = 0; i < s->page_count; ++i) {
+      P& p = s->pages[i];
+      if (!p.in_use) continue;
+      p.heap.store(h, std::memory_order_relaxed);
+      p.collect_thread_free();
+      if (p.used.get() == 0) {
+        page_free(h, &p);  // may release the whole segment, after which we stop looking at it
+        if (s->used_pages == 0) return;
+        continue;
+      }
+      h->queues[p.bin].push_front(&p);
+      update_direct(h, p.bin);
+    }
+    if (s->used_pages == s->page_count) {
+      list.remove(s);
+      list.push_back(s);
+    }
+  }
+
+  // Heaps are carved from OS memory that is never returned: a freeing thread may still send a
+  // hint to a heap whose thread has exited.
+  static H* take_heap() {
+    LockGuard guard(heap_pool_lock_);
+    H* h = heap_pool_free_;
+    if (h != nullptr) {
+      heap_pool_free_ = h->pool_next;
+      return h;
+    }
+    if (heap_chunk_left_ == 0) {
+      heap_chunk_ = static_cast<uint8_t*>(os_map_aligned(HEAP_CHUNK_BYTES, OS_PAGE_BYTES, 0));
+      if (heap_chunk_ == nullptr) return nullptr;
+      heap_chunk_left_ = HEAP_CHUNK_BYTES / sizeof(H);
+    }
+    --heap_chunk_left_;
+    h = new (heap_chunk_) H();  // placement new into our own memory
+    heap_chunk_ += sizeof(H);
+    return h;
+  }
+
+  static void give_heap(H* h) {
+    // Reset field by field: the hint flag may be written concurrently by a late freer.
+    for (auto& d : h->direct) d = &g_empty_page<Config>;
+    for (auto& q : h->queues) q = PageQueue<Config>{};
+    h->full = PageQueue<Config>{};
+    for (auto& list : h->segments) list = SegmentList<Config>{};
+    h->unfull_hint.store(false, std::memory_order_relaxed);
+    h->next_purge_ms = UINT64_MAX;
+    LockGuard guard(heap_pool_lock_);
+    h->pool_next = heap_pool_free_;
+    heap_pool_free_ = h;
+  }
+
+  static constexpr size_t HEAP_CHUNK_BYTES = 256 * KiB;
+  static inline SpinLock heap_pool_lock_;
+  static inline H* heap_pool_free_ = nullptr;
+  static inline uint8_t* heap_chunk_ = nullptr;
+  static inline size_t heap_chunk_left_ = 0;
+  static inline SpinLock abandoned_lock_;
+  static inline Seg* abandoned_head_ = nullptr;
+  static inline std::atomic<size_t> abandoned_count_{0};
+  static inline OsThreadKey exit_key_ = 0;
+  static constexpr int READY = 1;
+  static inline std::atomic<int> process_state_{0};
+  static inline SpinLock process_lock_;
+};
+
+}  // namespace hardalloc

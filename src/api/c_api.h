@@ -1,0 +1,62 @@
+// api: the C functions with glibc's argument checks and errno, over one Allocator. Both the
+// prefixed entry points (ha_*) and the standard names (malloc, ...) are thin calls of these.
+//
+// Behaviour at the edges (README.md repeats this table):
+//   malloc(0)              a unique 16-byte block
+//   realloc(p, 0)          frees p, returns NULL (glibc's choice; C23 leaves it undefined)
+//   realloc(NULL, n)       malloc(n)
+//   aligned_alloc, memalign: alignment not a power of two -> NULL, errno EINVAL
+//                          (glibc 2.36 rounds it up; C17 and glibc 2.38 reject it)
+//   posix_memalign         alignment not a power-of-two multiple of sizeof(void*) -> EINVAL
+//                          returned, errno untouched
+//   sizes above PTRDIFF_MAX, calloc/reallocarray overflow -> NULL, errno ENOMEM
+#pragma once
+#include <errno.h>
+
+#include "alloc/allocator.h"
+
+namespace hardalloc {
+
+template <class Config>
+struct CApi {
+  using A = Allocator<Config>;
+
+  static void* reallocarray(void* p, size_t count, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(count, size, &total)) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    return A::realloc(p, total);
+  }
+
+  static int posix_memalign(void** out, size_t alignment, size_t size) {
+    if (!is_power_of_two(alignment) || alignment % sizeof(void*) != 0) return EINVAL;
+    const int saved_errno = errno;
+    void* p = A::aligned(alignment, size);
+    errno = saved_errno;
+    if (p == nullptr) return ENOMEM;
+    *out = p;
+    return 0;
+  }
+
+  static void* aligned_alloc(size_t alignment, size_t size) {
+    if (!is_power_of_two(alignment)) {
+      errno = EINVAL;
+      return nullptr;
+    }
+    return A::aligned(alignment, size);
+  }
+
+  static void* valloc(size_t size) { return A::aligned(OS_PAGE_BYTES, size); }
+
+  static void* pvalloc(size_t size) {
+    if (size > A::MAX_REQUEST) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    return A::aligned(OS_PAGE_BYTES, align_up(size, OS_PAGE_BYTES));
+  }
+};
+
+}  // namespace hardalloc

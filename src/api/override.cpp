@@ -1,0 +1,30 @@
+// api: the standard names, so that libhardalloc.so replaces malloc by linking or LD_PRELOAD.
+// Each inlines the same fast path as its ha_ twin instead of calling it.
+#include <stdlib.h>
+
+#include "api/c_api.h"
+
+namespace {
+using Fast = hardalloc::FastConfig;
+using A = hardalloc::Allocator<Fast>;
+using C = hardalloc::CApi<Fast>;
+}  // namespace
+
+#define HA_EXPORT extern "C" __attribute__((visibility("default")))
+
+HA_EXPORT void* malloc(size_t size) noexcept { return A::malloc(size); }
+HA_EXPORT void free(void* ptr) noexcept { A::free(ptr); }
+HA_EXPORT void* calloc(size_t count, size_t size) noexcept { return A::calloc(count, size); }
+HA_EXPORT void* realloc(void* ptr, size_t size) noexcept { return A::realloc(ptr, size); }
+HA_EXPORT void* reallocarray(void* ptr, size_t count, size_t size) noexcept { return C::reallocarray(ptr, count, size); }
+HA_EXPORT int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
+  return C::posix_memalign(out, alignment, size);
+}
+HA_EXPORT void* aligned_alloc(size_t alignment, size_t size) noexcept { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* memalign(size_t alignment, size_t size) noexcept { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* valloc(size_t size) noexcept { return C::valloc(size); }
+HA_EXPORT void* pvalloc(size_t size) noexcept { return C::pvalloc(size); }
+HA_EXPORT size_t malloc_usable_size(void* ptr) noexcept { return A::usable_size(ptr); }
+HA_EXPORT void free_sized(void* ptr, size_t) noexcept { A::free(ptr); }
+HA_EXPORT void free_aligned_sized(void* ptr, size_t, size_t) noexcept { A::free(ptr); }
+HA_EXPORT void cfree(void* ptr) noexcept { A::free(ptr); }

@@ -1,0 +1,39 @@
+// api: the prefixed C API (include/hardalloc.h) for the default (fast) configuration.
+#include "api/c_api.h"
+#include "alloc/stats.h"
+#include "hardalloc.h"
+
+namespace {
+using Fast = hardalloc::FastConfig;
+using A = hardalloc::Allocator<Fast>;
+using C = hardalloc::CApi<Fast>;
+}  // namespace
+
+#define HA_EXPORT extern "C" __attribute__((visibility("default")))
+
+HA_EXPORT void* ha_malloc(size_t size) { return A::malloc(size); }
+HA_EXPORT void ha_free(void* ptr) { A::free(ptr); }
+HA_EXPORT void* ha_calloc(size_t count, size_t size) { return A::calloc(count, size); }
+HA_EXPORT void* ha_realloc(void* ptr, size_t size) { return A::realloc(ptr, size); }
+HA_EXPORT void* ha_reallocarray(void* ptr, size_t count, size_t size) { return C::reallocarray(ptr, count, size); }
+HA_EXPORT int ha_posix_memalign(void** out, size_t alignment, size_t size) { return C::posix_memalign(out, alignment, size); }
+HA_EXPORT void* ha_aligned_alloc(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }
+HA_EXPORT void* ha_pvalloc(size_t size) { return C::pvalloc(size); }
+HA_EXPORT size_t ha_malloc_usable_size(const void* ptr) { return A::usable_size(ptr); }
+HA_EXPORT void ha_free_sized(void* ptr, size_t) { A::free(ptr); }
+HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t, size_t) { A::free(ptr); }
+HA_EXPORT void ha_collect(int force) { A::collect(force != 0); }
+
+HA_EXPORT int ha_stats_get(struct ha_stats* out) {
+  if (out == nullptr) return EINVAL;
+  hardalloc::Stats<Fast>::get(*out);
+  return 0;
+}
+HA_EXPORT void ha_stats_print(int fd) { hardalloc::Stats<Fast>::print(fd); }
+
+// HARDALLOC_OPTIONS=print_stats=1: statistics on stderr when the process exits.
+__attribute__((destructor)) static void print_stats_at_exit() {
+  if (hardalloc::options().print_stats) hardalloc::Stats<Fast>::print(2);
+}

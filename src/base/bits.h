@@ -1,0 +1,32 @@
+// base: small helpers every layer uses. No allocation, no libc calls.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#define HA_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HA_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define HA_NOINLINE __attribute__((noinline))
+#define HA_ALWAYS_INLINE inline __attribute__((always_inline))
+
+namespace hardalloc {
+
+inline constexpr size_t KiB = size_t{1} << 10;
+inline constexpr size_t MiB = size_t{1} << 20;
+
+constexpr bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+// Rounds up to a multiple of `alignment`, which must be a power of two. Callers guarantee
+// x + alignment does not overflow.
+constexpr size_t align_up(size_t x, size_t alignment) { return (x + alignment - 1) & ~(alignment - 1); }
+constexpr uintptr_t align_down(uintptr_t x, size_t alignment) { return x & ~(alignment - 1); }
+
+// Index of the highest set bit; x must be non-zero.
+constexpr unsigned highest_bit(size_t x) { return 63u - static_cast<unsigned>(__builtin_clzll(x)); }
+constexpr unsigned lowest_bit(uint64_t x) { return static_cast<unsigned>(__builtin_ctzll(x)); }
+
+// Byte-wise copy and fill that the compiler may not turn back into calls of malloc's neighbours.
+// The allocator is built with -fno-builtin (FACTS.md), so these are the only memcpy/memset we use.
+void copy_bytes(void* dst, const void* src, size_t n);
+void zero_bytes(void* dst, size_t n);
+
+}  // namespace hardalloc

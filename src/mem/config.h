@@ -1,0 +1,29 @@
+// mem: a Config names the mitigations compiled into one instantiation of the allocator. Every
+// template in mem/ and alloc/ takes one; two Configs give two independent allocators (own
+// heaps, segments and statistics) that can live in one process, e.g. one test binary.
+#pragma once
+#include <type_traits>
+
+#include "hardening/free_list_codec.h"
+#include "hardening/mitigations.h"
+
+namespace hardalloc {
+
+// The default build: every mitigation off, nothing paid for.
+struct FastConfig {
+  static constexpr Mitigations MITIGATIONS{};
+  static constexpr const char* NAME = "fast";
+};
+
+// The hardened instantiation. It grows as the hardening work lands; today it encodes free-list
+// links and leaves a guard page at the end of every page.
+struct HardenedConfig {
+  static constexpr Mitigations MITIGATIONS{Mitigation::encoded_free_list, Mitigation::guard_pages};
+  static constexpr const char* NAME = "hardened";
+};
+
+template <class Config>
+using FreeListCodecOf =
+    std::conditional_t<Config::MITIGATIONS.has(Mitigation::encoded_free_list), EncodedFreeList, PlainFreeList>;
+
+}  // namespace hardalloc

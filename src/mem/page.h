@@ -1,0 +1,144 @@
+// mem: a page is a run of memory carved into blocks of one size class. It owns three free lists
+// (mimalloc's free-list sharding):
+//   free         blocks malloc hands out next (owner thread only);
+//   local_free   blocks the owner freed since `free` was last refilled (owner thread only);
+//   thread_free  blocks other threads freed (atomic stack; the owner takes it whole).
+// Invariants: capacity == used + |free| + |local_free|, and |thread_free| <= used: `used` counts
+// blocks handed out, including those other threads pushed on thread_free and the owner has not
+// collected yet (so a page with used == 0 has no pending thread frees and can be freed).
+// Blocks enter and leave lists only through the functions below (the hardening seam).
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "base/bits.h"
+#include "base/relaxed.h"
+#include "hardening/asan_poison.h"
+#include "hardening/block_link.h"
+#include "mem/config.h"
+
+namespace hardalloc {
+
+template <class Config>
+struct Heap;
+
+// Owner-written page flags. Other threads read PAGE_HAS_ALIGNED only for a block they were
+// handed, and the program's hand-off orders that read after the owner set the flag.
+enum PageFlag : uint8_t {
+  PAGE_IN_FULL = 1,      // in the heap's full queue
+  PAGE_HAS_ALIGNED = 2,  // some block was handed out at an interior (aligned) address
+};
+
+template <class Config>
+struct Page {
+  using Codec = FreeListCodecOf<Config>;
+
+  // Hot: the malloc and free fast paths touch only these.
+  void* free = nullptr;
+  void* local_free = nullptr;
+  Relaxed<uint32_t> used;
+  Relaxed<uint8_t> flags;
+  uint8_t bin = 0;
+  bool in_use = false;        // assigned to a heap (or a dedicated block)
+  bool free_is_zero = false;  // every block on `free` is zero except its link word
+  uint32_t capacity = 0;      // blocks carved into the lists so far
+  uint32_t reserved = 0;      // blocks that fit in the area
+  Relaxed<size_t> block_size;
+  uint8_t* area = nullptr;    // first block
+  bool area_is_zero = false;  // the uncarved blocks [capacity, reserved) read as zero
+  [[no_unique_address]] typename Codec::Keys keys{};
+
+  // Shared with other threads; each access names its memory order.
+  std::atomic<void*> thread_free{nullptr};
+  std::atomic<bool> in_full{false};  // mirrors PAGE_IN_FULL for freeing threads (see heap.h)
+  std::atomic<Heap<Config>*> heap{nullptr};  // hint target; heaps are never unmapped
+
+  // Links in the heap's page queue.
+  Page* next = nullptr;
+  Page* prev = nullptr;
+
+  size_t size() const { return block_size.get(); }
+
+  // --- the free-list seam ---
+  // Takes the first block off `free`, which must be non-empty.
+  HA_ALWAYS_INLINE void* pop_free() {
+    void* block = free;
+    free = reinterpret_cast<void*>(Codec::decode(load_link(block), block, keys));
+    used.add(1);
+    unpoison(block, size());
+    return block;
+  }
+  // The owner's free.
+  HA_ALWAYS_INLINE void push_local(void* block) {
+    store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(local_free), block, keys));
+    poison(block, size());
+    local_free = block;
+    used.sub(1);
+  }
+  // Another thread's free. Returns true when the page was in its heap's full queue at the time
+  // of the push, so the caller must tell that heap (heap.h explains the protocol).
+  bool push_thread(void* block) {
+    void* head = thread_free.load(std::memory_order_relaxed);
+    do {
+      store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(head), block, keys));
+      poison(block, size());
+      // seq_cst on success: the block's link is published (release) and the push is ordered
+      // before our read of in_full below (the store-load pair of the full-page protocol).
+      // relaxed on failure: we only retry with the new head.
+    } while (!thread_free.compare_exchange_weak(head, block, std::memory_order_seq_cst, std::memory_order_relaxed));
+    return in_full.load(std::memory_order_seq_cst);
+  }
+  // Moves thread_free onto local_free; returns how many blocks were moved.
+  uint32_t collect_thread_free() {
+    if (thread_free.load(std::memory_order_relaxed) == nullptr) return 0;
+    // acquire: pairs with the pushers' seq_cst CAS; every CAS on this word is a read-modify-write,
+    // so the list we take carries all pushers' link writes (one release sequence).
+    void* head = thread_free.exchange(nullptr, std::memory_order_acquire);
+    uint32_t count = 0;
+    void* tail = nullptr;
+    for (void* b = head; b != nullptr; b = reinterpret_cast<void*>(Codec::decode(load_link(b), b, keys))) {
+      tail = b;
+      ++count;
+    }
+    if (tail != nullptr) {
+      store_link(tail, Codec::encode(reinterpret_cast<uintptr_t>(local_free), tail, keys));
+      local_free = head;
+      used.sub(count);
+    }
+    return count;
+  }
+  // Refills an empty `free` from local_free (after collecting thread_free) or, failing that, by
+  // carving fresh blocks. Leaves `free` empty only when the page is full.
+  void refill() {
+    collect_thread_free();
+    if (local_free != nullptr) {
+      free = local_free;
+      local_free = nullptr;
+      free_is_zero = false;
+    } else if (capacity < reserved) {
+      extend();
+    }
+  }
+  // Carves up to about one OS page of fresh blocks into `free`; touching memory lazily keeps
+  // the resident size of a barely used page small.
+  void extend() {
+    const size_t bytes = size();
+    uint32_t count = static_cast<uint32_t>(OS_CARVE_BYTES / bytes);
+    if (count == 0) count = 1;
+    if (count > reserved - capacity) count = reserved - capacity;
+    uint8_t* first = area + static_cast<size_t>(capacity) * bytes;
+    uint8_t* block = first;
+    for (uint32_t i = 0; i + 1 < count; ++i, block += bytes) {
+      store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(block + bytes), block, keys));
+    }
+    store_link(block, Codec::encode(0, block, keys));
+    free = first;
+    free_is_zero = area_is_zero;
+    capacity += count;
+  }
+
+  static constexpr size_t OS_CARVE_BYTES = 4 * KiB;
+};
+
+}  // namespace hardalloc

@@ -1,0 +1,279 @@
+// mem: where segments come from and go back to. Segments that hold pages (and 4 MiB dedicated
+// ones) are recycled through a free list and purged after the purge delay, never unmapped (see
+// segment.h for why); larger dedicated segments are mapped for one huge block and unmapped
+// when it is freed. Every page-holding segment is also on one global list that the statistics
+// walk under its lock.
+#pragma once
+#include <new>
+
+#include "base/spin_lock.h"
+#include "hardening/options.h"
+#include "mem/segment.h"
+#include "mem/stat_counters.h"
+
+namespace hardalloc {
+
+template <class Config>
+class SegmentPool {
+  using Seg = Segment<Config>;
+
+ public:
+  static constexpr size_t HEADER = SEGMENT_HEADER_BYTES<Config>;
+
+  // A free SEGMENT_BYTES segment set up for `kind` (small or medium), owned by `owner`.
+  static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
+    Seg* s = take_free();
+    if (s == nullptr && (s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0)) == nullptr) return nullptr;
+    s->kind = kind;
+    s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(kind));
+    s->page_count = static_cast<uint32_t>(SEGMENT_BYTES >> s->page_shift);
+    s->used_pages = 0;
+    s->used_mask = 0;
+    // Pages of a reused, unpurged segment may hold old data: all of them count as committed and
+    // dirty (purge_mask) until purged, so their first use does not take them for zero.
+    s->purge_mask = 0;
+    if (!s->is_zero) {
+      s->purge_mask = s->page_count == 64 ? ~uint64_t{0} : (uint64_t{1} << s->page_count) - 1;
+      s->purge_deadline_ms = now_plus_delay();
+      commit(s, SEGMENT_BYTES - HEADER);
+    }
+    for (size_t i = 0; i < s->page_count; ++i) {
+      Page<Config>& p = s->pages[i];
+      p.area = s->page_start(i) + (i == 0 ? HEADER : 0);
+      p.reserved = 0;
+      p.block_size.set(0);
+      p.in_use = false;
+    }
+    s->owner.store(owner, std::memory_order_relaxed);  // only compared by other threads
+    link_all(s);
+    return s;
+  }
+
+  // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask and
+  // are purged with the whole segment after the delay.
+  static void release_paged(Seg* s) {
+    s->owner.store(nullptr, std::memory_order_relaxed);
+    unlink_all(s);
+    s->used_mask = 0;
+    push_free(s);
+  }
+
+  // A dedicated segment for one block of at least `request` bytes whose address is a multiple
+  // of `alignment` (a power of two). Blocks that fit go into a recyclable SEGMENT_BYTES segment;
+  // larger (huge) ones get a mapping of their own. Returns nullptr when the OS refuses or the
+  // sizes overflow.
+  static Seg* acquire_dedicated(size_t request, size_t alignment) {
+    if (request > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
+    const size_t offset = alignment < SEGMENT_BYTES ? align_up(HEADER, alignment) : SEGMENT_BYTES;
+    const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
+    Seg* s = nullptr;
+    if (offset + block_bytes <= SEGMENT_BYTES) {
+      s = take_free();
+      if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
+    } else if (alignment > SEGMENT_BYTES) {
+      s = map_new(offset + block_bytes, alignment, SEGMENT_BYTES);  // block exactly one segment in
+    } else {
+      s = map_new(offset + block_bytes, SEGMENT_BYTES, 0);
+    }
+    if (s == nullptr) return nullptr;
+    s->kind = SegmentKind::dedicated;
+    s->page_shift = 63;  // every address maps to pages[0]
+    s->page_count = 1;
+    s->used_mask = 1;
+    s->purge_mask = 0;
+    Page<Config>& p = s->pages[0];
+    p.area = reinterpret_cast<uint8_t*>(s) + offset;
+    p.block_size.set(block_bytes);
+    p.reserved = 1;
+    p.capacity = 1;
+    p.used.set(1);
+    p.in_use = true;
+    p.flags.set(0);
+    g_stat_counters<Config>.dedicated_blocks.add(1);
+    g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
+    commit(s, s->mapping_bytes - HEADER);
+    unpoison(p.area, block_bytes);
+    return s;
+  }
+
+  // Bytes a dedicated block may grow to in place.
+  static size_t dedicated_capacity(Seg* s) {
+    return s->mapping_bytes - static_cast<size_t>(s->pages[0].area - reinterpret_cast<uint8_t*>(s));
+  }
+  static void resize_dedicated(Seg* s, size_t block_bytes) {
+    Page<Config>& p = s->pages[0];
+    const size_t old_bytes = p.size();
+    g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
+    g_stat_counters<Config>.dedicated_bytes.sub(old_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.sub(old_bytes);
+    p.block_size.set(block_bytes);
+    unpoison(p.area, block_bytes);
+  }
+
+  static void release_dedicated(Seg* s) {
+    Page<Config>& p = s->pages[0];
+    g_stat_counters<Config>.dedicated_blocks.sub(1);
+    g_stat_counters<Config>.dedicated_bytes.sub(p.size());
+    g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
+    p.in_use = false;
+    p.block_size.set(0);
+    p.used.set(0);
+    if (s->mapping_bytes != SEGMENT_BYTES) {
+      unmap(s);  // a huge block's own mapping, which never held pages
+      return;
+    }
+    poison(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
+    push_free(s);
+  }
+
+  // Account for memory we are about to touch or just returned.
+  static void commit(Seg*, size_t bytes) { g_stat_counters<Config>.committed_bytes.add(bytes); }
+  static void decommit(Seg*, size_t bytes) { g_stat_counters<Config>.committed_bytes.sub(bytes); }
+
+  // Purges free segments whose delay has passed (all of them when `force`).
+  static void purge_free_segments(uint64_t now_ms, bool force) {
+    // relaxed: a stale deadline only delays the purge to the next call.
+    if (!force && now_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) return;
+    LockGuard guard(free_lock_);
+    uint64_t next = UINT64_MAX;
+    for (Seg* s = free_head_; s != nullptr; s = s->next) {
+      if (!dirty(s)) continue;
+      if (force || s->purge_deadline_ms <= now_ms) {
+        purge_whole(s);
+      } else if (s->purge_deadline_ms < next) {
+        next = s->purge_deadline_ms;
+      }
+    }
+    next_free_purge_ms_.store(next, std::memory_order_relaxed);
+  }
+
+  // Visits every page-holding segment under the list lock (statistics).
+  template <class Visit>
+  static void for_each_paged(Visit&& visit) {
+    LockGuard guard(all_lock_);
+    for (Seg* s = all_head_; s != nullptr; s = s->all_next) visit(*s);
+  }
+
+  static uint64_t now_plus_delay() { return os_now_ms() + options().purge_delay_ms; }
+
+  static void lock_all_for_fork() {
+    free_lock_.lock();
+    all_lock_.lock();
+  }
+  static void unlock_all_after_fork(bool child) {
+    if (child) {
+      free_lock_.reset_after_fork();
+      all_lock_.reset_after_fork();
+    } else {
+      all_lock_.unlock();
+      free_lock_.unlock();
+    }
+  }
+
+ private:
+  // A free segment is dirty when some of its memory may still be committed: purge_mask holds
+  // dirty pages of a paged segment, used_mask bit 0 the block of a dedicated one.
+  static bool dirty(const Seg* s) { return s->purge_mask != 0 || s->used_mask != 0; }
+
+  static void purge_whole(Seg* s) {
+    os_purge(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
+    decommit(s, committed_beyond_header(s));
+    s->purge_mask = 0;
+    s->used_mask = 0;
+  }
+
+  // What a free segment still has committed besides its header.
+  static size_t committed_beyond_header(const Seg* s) {
+    if (s->kind == SegmentKind::dedicated) return s->used_mask != 0 ? SEGMENT_BYTES - HEADER : 0;
+    size_t bytes = 0;
+    for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
+      const unsigned i = lowest_bit(m);
+      bytes += (size_t{1} << s->page_shift) - (i == 0 ? HEADER : 0);
+    }
+    return bytes;
+  }
+
+  static Seg* map_new(size_t bytes, size_t alignment, size_t align_offset) {
+    void* mem = os_map_aligned(bytes, alignment, align_offset);
+    if (mem == nullptr) return nullptr;
+    Seg* s = new (mem) Seg();  // placement new: runs the header's constructors, allocates nothing
+    s->mapping_bytes = bytes;
+    s->is_zero = true;
+    g_stat_counters<Config>.reserved_bytes.add(bytes);
+    g_stat_counters<Config>.segments.add(1);
+    commit(s, HEADER);
+    poison(reinterpret_cast<uint8_t*>(s) + HEADER, bytes - HEADER);
+    return s;
+  }
+
+  static void unmap(Seg* s) {
+    const size_t bytes = s->mapping_bytes;
+    g_stat_counters<Config>.reserved_bytes.sub(bytes);
+    g_stat_counters<Config>.segments.sub(1);
+    decommit(s, bytes);
+    unpoison(s, bytes);  // the address range may be reused by someone else's mapping
+    os_unmap(s, bytes);
+  }
+
+  // A free segment, with what it still has committed beyond its header taken off the books;
+  // its is_zero says whether that memory was purged.
+  static Seg* take_free() {
+    Seg* s = pop_free();
+    if (s == nullptr) return nullptr;
+    s->is_zero = !dirty(s);
+    decommit(s, committed_beyond_header(s));
+    s->purge_mask = 0;
+    s->used_mask = 0;
+    return s;
+  }
+
+  static Seg* pop_free() {
+    LockGuard guard(free_lock_);
+    Seg* s = free_head_;
+    if (s != nullptr) {
+      free_head_ = s->next;
+      if (free_head_ != nullptr) free_head_->prev = nullptr;
+      s->next = nullptr;
+    }
+    return s;
+  }
+
+  static void push_free(Seg* s) {
+    s->purge_deadline_ms = now_plus_delay();
+    if (options().purge_delay_ms == 0) purge_whole(s);
+    LockGuard guard(free_lock_);
+    s->prev = nullptr;
+    s->next = free_head_;
+    if (free_head_ != nullptr) free_head_->prev = s;
+    free_head_ = s;
+    if (dirty(s) && s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
+      next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);
+    }
+  }
+
+  static void link_all(Seg* s) {
+    LockGuard guard(all_lock_);
+    s->all_prev = nullptr;
+    s->all_next = all_head_;
+    if (all_head_ != nullptr) all_head_->all_prev = s;
+    all_head_ = s;
+  }
+
+  static void unlink_all(Seg* s) {
+    LockGuard guard(all_lock_);
+    if (s->all_prev != nullptr) s->all_prev->all_next = s->all_next;
+    else all_head_ = s->all_next;
+    if (s->all_next != nullptr) s->all_next->all_prev = s->all_prev;
+    s->all_next = s->all_prev = nullptr;
+  }
+
+  static inline SpinLock free_lock_;
+  static inline Seg* free_head_ = nullptr;
+  static inline std::atomic<uint64_t> next_free_purge_ms_{UINT64_MAX};
+  static inline SpinLock all_lock_;
+  static inline Seg* all_head_ = nullptr;
+};
+
+}  // namespace hardalloc

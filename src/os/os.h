@@ -1,0 +1,45 @@
+// os: the contract between the allocator and the operating system; the only layer with platform
+// code. Rules every implementation keeps:
+//  - sizes and addresses passed in are multiples of OS_PAGE_BYTES;
+//  - failures return nullptr/false and never print or abort; callers turn them into ENOMEM;
+//  - nothing here allocates through malloc.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace hardalloc {
+
+// x86-64 Linux pages; process start-up checks that the kernel agrees (os_page_size_matches).
+inline constexpr size_t OS_PAGE_BYTES = 4096;
+bool os_page_size_matches();
+
+// Reserves `bytes` of zeroed, readable and writable address space, committed lazily by the
+// kernel on first touch, such that (result + align_offset) is a multiple of `alignment` (a power
+// of two >= OS_PAGE_BYTES). Returns nullptr when the OS refuses.
+void* os_map_aligned(size_t bytes, size_t alignment, size_t align_offset);
+void os_unmap(void* addr, size_t bytes);
+// Returns the physical memory behind the range to the OS; the range stays mapped and reads as
+// zero afterwards.
+void os_purge(void* addr, size_t bytes);
+// Makes the range inaccessible (guard pages), or accessible again.
+bool os_protect(void* addr, size_t bytes);
+bool os_unprotect(void* addr, size_t bytes);
+
+// Fills `out` with random bytes from the kernel; falls back to a clock-derived value.
+void os_random_bytes(void* out, size_t bytes);
+// A monotonic clock with millisecond resolution, cheap enough for the slow path.
+uint64_t os_now_ms();
+
+// Calls `on_exit(value)` when a thread that set a value for the key exits (pthread keys: set
+// again from inside on_exit, it is called again, a bounded number of times).
+using OsThreadKey = unsigned;
+bool os_thread_key_create(OsThreadKey* key, void (*on_exit)(void*));
+void os_thread_key_set(OsThreadKey key, void* value);
+
+// Runs prepare before fork() and parent/child after it, in the respective process.
+void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child)());
+
+// Reads an environment variable without allocating (nullptr when unset or too early).
+const char* os_getenv(const char* name);
+
+}  // namespace hardalloc

@@ -1,0 +1,120 @@
+#include <errno.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/bits.h"
+#include "os/os.h"
+
+extern char** environ;
+
+namespace hardalloc {
+
+bool os_page_size_matches() { return sysconf(_SC_PAGESIZE) == static_cast<long>(OS_PAGE_BYTES); }
+
+void* os_map_aligned(size_t bytes, size_t alignment, size_t align_offset) {
+  if (bytes == 0 || bytes > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
+  // Map more than needed, then trim both ends so the kept range is aligned. Alignments up to
+  // the OS page size need no trimming.
+  const size_t slack = alignment > OS_PAGE_BYTES ? alignment : 0;
+  const int saved_errno = errno;  // a failed mmap must not change what the caller sees
+  void* raw = mmap(nullptr, bytes + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED) {
+    errno = saved_errno;
+    return nullptr;
+  }
+  if (slack == 0) return raw;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t aligned = align_up(start + align_offset, alignment) - align_offset;
+  if (aligned > start) munmap(raw, aligned - start);
+  const uintptr_t end = start + bytes + slack;
+  if (end > aligned + bytes) munmap(reinterpret_cast<void*>(aligned + bytes), end - (aligned + bytes));
+  return reinterpret_cast<void*>(aligned);
+}
+
+void os_unmap(void* addr, size_t bytes) {
+  const int saved_errno = errno;
+  munmap(addr, bytes);
+  errno = saved_errno;
+}
+
+void os_purge(void* addr, size_t bytes) {
+  const int saved_errno = errno;
+  // MADV_DONTNEED rather than MADV_FREE: RSS drops at once, and the range reads as zero, which
+  // lets calloc skip zeroing purged memory.
+  madvise(addr, bytes, MADV_DONTNEED);
+  errno = saved_errno;
+}
+
+bool os_protect(void* addr, size_t bytes) {
+  const int saved_errno = errno;
+  const bool ok = mprotect(addr, bytes, PROT_NONE) == 0;
+  errno = saved_errno;
+  return ok;
+}
+
+bool os_unprotect(void* addr, size_t bytes) {
+  const int saved_errno = errno;
+  const bool ok = mprotect(addr, bytes, PROT_READ | PROT_WRITE) == 0;
+  errno = saved_errno;
+  return ok;
+}
+
+void os_random_bytes(void* out, size_t bytes) {
+  const int saved_errno = errno;
+  auto* p = static_cast<unsigned char*>(out);
+  size_t done = 0;
+  while (done < bytes) {
+    ssize_t n = getrandom(p + done, bytes - done, GRND_NONBLOCK);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  errno = saved_errno;
+  if (done == bytes) return;
+  // No entropy yet (very early boot): mix the clock and an address; keys still differ per run.
+  uint64_t x = os_now_ms() ^ reinterpret_cast<uintptr_t>(out) ^ 0x9E3779B97F4A7C15ull;
+  for (; done < bytes; ++done) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    p[done] = static_cast<unsigned char>(x);
+  }
+}
+
+uint64_t os_now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
+}
+
+bool os_thread_key_create(OsThreadKey* key, void (*on_exit)(void*)) {
+  static_assert(sizeof(pthread_key_t) == sizeof(OsThreadKey));
+  pthread_key_t k;
+  if (pthread_key_create(&k, on_exit) != 0) return false;
+  *key = static_cast<OsThreadKey>(k);
+  return true;
+}
+
+void os_thread_key_set(OsThreadKey key, void* value) { pthread_setspecific(static_cast<pthread_key_t>(key), value); }
+
+void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child)()) {
+  pthread_atfork(prepare, parent, child);
+}
+
+const char* os_getenv(const char* name) {
+  if (environ == nullptr) return nullptr;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const char* e = *entry;
+    const char* n = name;
+    while (*n != '\0' && *e == *n) {
+      ++e;
+      ++n;
+    }
+    if (*n == '\0' && *e == '=') return e + 1;
+  }
+  return nullptr;
+}
+
+}  // namespace hardalloc

@@ -1,0 +1,124 @@
+// The heap's slow paths, observed through the statistics of each Config: both instantiations
+// run side by side in this binary and must not share anything.
+#include "alloc/heap.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "alloc/allocator.h"
+#include "alloc/stats.h"
+
+namespace hardalloc {
+namespace {
+
+template <class Config>
+size_t live_blocks(size_t size) {
+  ha_stats s;
+  Stats<Config>::get(s);
+  return s.size_classes[bin_of(size)].live_blocks;
+}
+template <class Config>
+size_t pages_of(size_t size) {
+  ha_stats s;
+  Stats<Config>::get(s);
+  return s.size_classes[bin_of(size)].pages;
+}
+
+template <class Config>
+class HeapTest : public ::testing::Test {};
+using Configs = ::testing::Types<FastConfig, HardenedConfig>;
+TYPED_TEST_SUITE(HeapTest, Configs);
+
+TYPED_TEST(HeapTest, ConfigsKeepSeparateHeaps) {
+  using A = Allocator<TypeParam>;
+  using Other = std::conditional_t<std::is_same_v<TypeParam, FastConfig>, HardenedConfig, FastConfig>;
+  const size_t size = 272;  // a class no other test of this binary uses
+  const size_t before_other = live_blocks<Other>(size);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 100; ++i) blocks.push_back(A::malloc(size));
+  EXPECT_EQ(live_blocks<TypeParam>(size), 100u);
+  EXPECT_EQ(live_blocks<Other>(size), before_other);
+  for (void* b : blocks) A::free(b);
+  EXPECT_EQ(live_blocks<TypeParam>(size), 0u);
+}
+
+TYPED_TEST(HeapTest, CrossThreadFreesIntoAFullPageAreReused) {
+  using A = Allocator<TypeParam>;
+  const size_t size = 3000;  // 21 blocks per 64 KiB page
+  std::vector<void*> blocks;
+  for (int i = 0; i < 21 * 8; ++i) blocks.push_back(A::malloc(size));
+  const size_t pages = pages_of<TypeParam>(size);
+  std::thread([&] {
+    for (void* b : blocks) A::free(b);
+  }).join();
+  // The frees went to thread_free of pages now in the full queue; allocating the same number
+  // again must find them instead of taking new pages.
+  for (auto& b : blocks) b = A::malloc(size);
+  EXPECT_EQ(pages_of<TypeParam>(size), pages);
+  for (void* b : blocks) A::free(b);
+}
+
+TYPED_TEST(HeapTest, ExitedThreadsSegmentsAreReclaimed) {
+  using A = Allocator<TypeParam>;
+  const size_t size = 1536;
+  std::vector<void*> survivors;
+  for (int t = 0; t < 8; ++t) {
+    std::thread([&] {
+      for (int i = 0; i < 50; ++i) survivors.push_back(A::malloc(size));
+    }).join();
+  }
+  ha_stats s;
+  Stats<TypeParam>::get(s);
+  EXPECT_GE(s.abandoned_segments, 1u);
+  EXPECT_EQ(live_blocks<TypeParam>(size), 400u);
+  for (void* b : survivors) A::free(b);  // adopts the abandoned segments (reclaim_on_free)
+  A::collect(true);
+  Stats<TypeParam>::get(s);
+  EXPECT_EQ(s.abandoned_segments, 0u);
+  EXPECT_EQ(live_blocks<TypeParam>(size), 0u);
+}
+
+TYPED_TEST(HeapTest, EmptyPagesArePurgedAndSegmentsRecycled) {
+  using A = Allocator<TypeParam>;
+  std::vector<void*> blocks;
+  for (int i = 0; i < 4000; ++i) blocks.push_back(A::malloc(40000));  // medium pages, ~160 MB
+  ha_stats s;
+  Stats<TypeParam>::get(s);
+  const size_t committed_at_peak = s.committed_bytes;
+  const size_t reserved_at_peak = s.reserved_bytes;
+  for (void* b : blocks) A::free(b);
+  A::collect(true);
+  Stats<TypeParam>::get(s);
+  EXPECT_LT(s.committed_bytes, committed_at_peak / 10);
+  for (int i = 0; i < 4000; ++i) blocks[i] = A::malloc(40000);
+  Stats<TypeParam>::get(s);
+  EXPECT_LE(s.reserved_bytes, reserved_at_peak) << "freed segments must be reused";
+  for (void* b : blocks) A::free(b);
+}
+
+TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
+  using A = Allocator<HardenedConfig>;
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The last OS page of every page is the guard: writing there must fault.
+    uint8_t* block = static_cast<uint8_t*>(A::malloc(4096));
+    Segment<HardenedConfig>* s = segment_of<HardenedConfig>(block);
+    const size_t index = static_cast<size_t>(s->page_of(block) - s->pages);
+    volatile uint8_t* guard = s->page_start(index) + (size_t{1} << s->page_shift) - OS_PAGE_BYTES;
+    *guard = 1;
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGSEGV);
+}
+
+}  // namespace
+}  // namespace hardalloc

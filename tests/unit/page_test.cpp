@@ -1,0 +1,116 @@
+#include "mem/page.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace hardalloc {
+namespace {
+
+// A page over test-owned memory, set up as init_page would.
+template <class Config>
+struct TestPage {
+  explicit TestPage(size_t block, size_t area_bytes = 64 * KiB) {
+    memory = static_cast<uint8_t*>(std::aligned_alloc(64 * KiB, area_bytes));
+    page.area = memory;
+    page.block_size.set(block);
+    page.reserved = static_cast<uint32_t>(area_bytes / block);
+    page.keys = typename Page<Config>::Codec::Keys{};
+    if constexpr (!std::is_empty_v<typename Page<Config>::Codec::Keys>) page.keys = {0x1234567890abcdefull, 0x0fedcba987654321ull};
+  }
+  ~TestPage() { std::free(memory); }
+  size_t list_length(void* head) {
+    size_t n = 0;
+    for (void* b = head; b != nullptr; ++n) {
+      b = reinterpret_cast<void*>(Page<Config>::Codec::decode(load_link(b), b, page.keys));
+    }
+    return n;
+  }
+  // capacity == used + |free| + |local_free| and |thread_free| <= used (page.h)
+  void expect_invariant() {
+    EXPECT_EQ(page.capacity, page.used.get() + list_length(page.free) + list_length(page.local_free));
+    EXPECT_LE(list_length(page.thread_free.load()), page.used.get());
+  }
+  uint8_t* memory;
+  Page<Config> page;
+};
+
+template <class Config>
+class PageTest : public ::testing::Test {};
+using Configs = ::testing::Types<FastConfig, HardenedConfig>;
+TYPED_TEST_SUITE(PageTest, Configs);
+
+TYPED_TEST(PageTest, ExtendCarvesAtMostAnOsPageOfDistinctBlocks) {
+  TestPage<TypeParam> t(48);
+  t.page.extend();
+  EXPECT_EQ(t.page.capacity, 4096u / 48);
+  std::set<void*> seen;
+  while (t.page.free != nullptr) {
+    void* b = t.page.pop_free();
+    EXPECT_EQ((static_cast<uint8_t*>(b) - t.memory) % 48, 0);
+    EXPECT_TRUE(seen.insert(b).second);
+  }
+  EXPECT_EQ(seen.size(), t.page.capacity);
+  EXPECT_EQ(t.page.used.get(), t.page.capacity);
+  t.expect_invariant();
+}
+
+TYPED_TEST(PageTest, RefillPrefersFreedBlocksOverFreshOnes) {
+  TestPage<TypeParam> t(1024);
+  t.page.extend();
+  void* a = t.page.pop_free();
+  while (t.page.free != nullptr) t.page.pop_free();
+  t.page.push_local(a);
+  t.expect_invariant();
+  const uint32_t capacity = t.page.capacity;
+  t.page.refill();
+  EXPECT_EQ(t.page.capacity, capacity) << "must not carve while freed blocks exist";
+  EXPECT_EQ(t.page.pop_free(), a);
+  t.page.refill();  // nothing freed: carves fresh blocks
+  EXPECT_GT(t.page.capacity, capacity);
+  t.expect_invariant();
+}
+
+TYPED_TEST(PageTest, ThreadFreesAreCollectedWithTheirCount) {
+  TestPage<TypeParam> t(64);
+  t.page.extend();
+  std::vector<void*> blocks;
+  while (t.page.free != nullptr) blocks.push_back(t.page.pop_free());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      for (size_t j = static_cast<size_t>(i); j < blocks.size(); j += 4) EXPECT_FALSE(t.page.push_thread(blocks[j]));
+    });
+  }
+  for (auto& th : threads) th.join();
+  t.expect_invariant();
+  EXPECT_EQ(t.page.collect_thread_free(), blocks.size());
+  EXPECT_EQ(t.page.used.get(), 0u);
+  t.expect_invariant();
+}
+
+TYPED_TEST(PageTest, PushThreadReportsAFullPage) {
+  TestPage<TypeParam> t(64);
+  t.page.extend();
+  void* b = t.page.pop_free();
+  t.page.in_full.store(true);
+  EXPECT_TRUE(t.page.push_thread(b));
+}
+
+TEST(FreeListCodec, EncodedLinksRoundTripAndHideThePointer) {
+  const EncodedFreeList::Keys keys{0xdeadbeefcafef00dull, 0x123456789abcdef1ull};
+  int slot;
+  for (uintptr_t next : {uintptr_t{0}, uintptr_t{0x7f0012345670}, ~uintptr_t{0}}) {
+    const uintptr_t stored = EncodedFreeList::encode(next, &slot, keys);
+    EXPECT_NE(stored, next);
+    EXPECT_EQ(EncodedFreeList::decode(stored, &slot, keys), next);
+    int other_slot;  // a link copied to another block decodes to something else
+    EXPECT_NE(EncodedFreeList::decode(stored, &other_slot, keys), next);
+  }
+}
+
+}  // namespace
+}  // namespace hardalloc

@@ -1,0 +1,51 @@
+#include "mem/segment.h"
+
+#include <gtest/gtest.h>
+
+#include "alloc/allocator.h"
+
+namespace hardalloc {
+namespace {
+
+template <class Config>
+class SegmentTest : public ::testing::Test {};
+using Configs = ::testing::Types<FastConfig, HardenedConfig>;
+TYPED_TEST_SUITE(SegmentTest, Configs);
+
+TYPED_TEST(SegmentTest, HeaderFitsInPageZeroWithRoomForBlocks) {
+  EXPECT_LE(SEGMENT_HEADER_BYTES<TypeParam>, 16 * KiB);
+  EXPECT_EQ(SEGMENT_HEADER_BYTES<TypeParam> % OS_PAGE_BYTES, 0u);
+}
+
+TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {
+  using A = Allocator<TypeParam>;
+  for (size_t size : {size_t{1}, size_t{100}, size_t{1000}, size_t{8000}, size_t{20000}, size_t{64 * KiB},
+                      size_t{100 * KiB}, size_t{3 * MiB}, size_t{9 * MiB}}) {
+    uint8_t* p = static_cast<uint8_t*>(A::malloc(size));
+    ASSERT_NE(p, nullptr);
+    Segment<TypeParam>* s = segment_of<TypeParam>(p);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(s) % SEGMENT_BYTES, 0u);
+    Page<TypeParam>* page = s->page_of(p);
+    EXPECT_TRUE(page->in_use) << size;
+    EXPECT_GE(p, page->area) << size;
+    EXPECT_LT(p, page->area + static_cast<size_t>(page->reserved) * page->size()) << size;
+    EXPECT_GE(page->size(), size);
+    A::free(p);
+  }
+}
+
+TYPED_TEST(SegmentTest, LargeAlignmentsFindTheirSegment) {
+  using A = Allocator<TypeParam>;
+  for (size_t alignment = 8 * KiB; alignment <= 16 * MiB; alignment *= 2) {
+    void* p = A::aligned(alignment, 1000);
+    ASSERT_NE(p, nullptr) << alignment;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u) << alignment;
+    Segment<TypeParam>* s = segment_of<TypeParam>(p);
+    EXPECT_EQ(s->kind, SegmentKind::dedicated) << alignment;
+    EXPECT_EQ(static_cast<void*>(s->pages[0].area), p) << alignment;
+    A::free(p);
+  }
+}
+
+}  // namespace
+}  // namespace hardalloc
