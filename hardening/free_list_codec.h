@@ -22,10 +22,10 @@ struct EncodedFreeList {
   };
   static constexpr uintptr_t rotate_left(uintptr_t x, unsigned r) { return r == 0 ? x : (x << r) | (x >> (64 - r)); }
   static constexpr uintptr_t rotate_right(uintptr_t x, unsigned r) { return r == 0 ? x : (x >> r) | (x << (64 - r)); }
-  static constexpr uintptr_t encode(uintptr_t next, const void* slot, const Keys& k) {
+  static uintptr_t encode(uintptr_t next, const void* slot, const Keys& k) {
     return rotate_left(next ^ k.xor_key ^ reinterpret_cast<uintptr_t>(slot), k.add_key & 63) + k.add_key;
   }
-  static constexpr uintptr_t decode(uintptr_t stored, const void* slot, const Keys& k) {
+  static uintptr_t decode(uintptr_t stored, const void* slot, const Keys& k) {
     return rotate_right(stored - k.add_key, k.add_key & 63) ^ k.xor_key ^ reinterpret_cast<uintptr_t>(slot);
   }
 };

@@ -74,15 +74,15 @@ bool apply_entry(Slice entry, Options& out, OptionWarningSink warn) {
   }
   const Slice name{entry.data, eq};
   const Slice value{entry.data + eq + 1, entry.length - eq - 1};
-#define HA_OPTION(type, option_name, default_value, description) \
-  if (name.equals(#option_name)) {                               \
-    Options::type parsed{};                                      \
-    if (!parse_value(value, parsed)) {                           \
+#define HA_OPTION(type, option_name, default_value, description)         \
+  if (name.equals(#option_name)) {                                       \
+    Options::type parsed{};                                              \
+    if (!parse_value(value, parsed)) {                                   \
       warn_entry(warn, "malformed value (expected a " #type ")", entry); \
-      return false;                                              \
-    }                                                            \
-    out.option_name = parsed;                                    \
-    return true;                                                 \
+      return false;                                                      \
+    }                                                                    \
+    out.option_name = parsed;                                            \
+    return true;                                                         \
   }
 #include "hardening/options.inc"
 #undef HA_OPTION
@@ -90,9 +90,7 @@ bool apply_entry(Slice entry, Options& out, OptionWarningSink warn) {
   return false;
 }
 
-void warn_to_stderr(const char* message, size_t length) {
-  Writer(2).text(message, length).text("\n");
-}
+void warn_to_stderr(const char* message, size_t length) { Writer(2).text(message, length).text("\n"); }
 
 Options g_options;
 // 0: not read yet, 1: being read, 2: ready. acquire/release: a reader that sees 2 sees the

@@ -42,23 +42,23 @@ void ha_collect(int force);
 #define HA_STATS_MAX_SIZE_CLASSES 96
 
 struct ha_size_class_stats {
-  size_t block_size;   /* bytes per block of this class */
-  size_t pages;        /* pages of this class currently owned by some heap */
-  size_t live_blocks;  /* blocks handed out and not yet freed back to the page */
+  size_t block_size;  /* bytes per block of this class */
+  size_t pages;       /* pages of this class currently owned by some heap */
+  size_t live_blocks; /* blocks handed out and not yet freed back to the page */
 };
 
 struct ha_stats {
-  size_t in_use_bytes;         /* bytes in live blocks (block-size granularity), incl. large/huge */
-  size_t peak_in_use_bytes;    /* peak of in-use bytes at page granularity (an upper bound) */
-  size_t committed_bytes;      /* memory made accessible and not purged */
+  size_t in_use_bytes;      /* bytes in live blocks (block-size granularity), incl. large/huge */
+  size_t peak_in_use_bytes; /* peak of in-use bytes at page granularity (an upper bound) */
+  size_t committed_bytes;   /* memory made accessible and not purged */
   size_t peak_committed_bytes;
-  size_t reserved_bytes;       /* address space reserved from the OS */
-  size_t segments;             /* segments mapped (incl. cached and huge) */
-  size_t abandoned_segments;   /* segments of exited threads not yet reclaimed */
-  size_t huge_blocks;          /* blocks mapped on their own, currently live */
+  size_t reserved_bytes;     /* address space reserved from the OS */
+  size_t segments;           /* segments mapped (incl. cached and huge) */
+  size_t abandoned_segments; /* segments of exited threads not yet reclaimed */
+  size_t huge_blocks;        /* blocks mapped on their own, currently live */
   size_t huge_bytes;
-  size_t heaps;                /* thread heaps currently in use */
-  size_t size_class_count;     /* entries used in size_classes[] */
+  size_t heaps;            /* thread heaps currently in use */
+  size_t size_class_count; /* entries used in size_classes[] */
   struct ha_size_class_stats size_classes[HA_STATS_MAX_SIZE_CLASSES];
 };
 

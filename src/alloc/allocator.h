@@ -90,8 +90,10 @@ class Allocator {
 
   static void collect(bool force) {
     H* h = tl_heap<Config>;
-    if (h != &g_empty_heap<Config>) Ops::collect(h, force);
-    else Pool::purge_free_segments(os_now_ms(), force);
+    if (h != &g_empty_heap<Config>)
+      Ops::collect(h, force);
+    else
+      Pool::purge_free_segments(os_now_ms(), force);
   }
 
  private:
@@ -139,8 +141,10 @@ class Allocator {
       return;
     }
     page->push_local(block);
-    if (page->used.get() == 0) Ops::page_retire(h, page);
-    else if (page->flags.get() & PAGE_IN_FULL) Ops::unfull(h, page);
+    if (page->used.get() == 0)
+      Ops::page_retire(h, page);
+    else if (page->flags.get() & PAGE_IN_FULL)
+      Ops::unfull(h, page);
   }
 
   static bool resize_dedicated_in_place(void* ptr, size_t size) {

@@ -39,15 +39,21 @@ struct PageQueue {
   void push_front(Page<Config>* p) {
     p->prev = nullptr;
     p->next = first;
-    if (first != nullptr) first->prev = p;
-    else last = p;
+    if (first != nullptr)
+      first->prev = p;
+    else
+      last = p;
     first = p;
   }
   void remove(Page<Config>* p) {
-    if (p->prev != nullptr) p->prev->next = p->next;
-    else first = p->next;
-    if (p->next != nullptr) p->next->prev = p->prev;
-    else last = p->prev;
+    if (p->prev != nullptr)
+      p->prev->next = p->next;
+    else
+      first = p->next;
+    if (p->next != nullptr)
+      p->next->prev = p->prev;
+    else
+      last = p->prev;
     p->next = p->prev = nullptr;
   }
 };
@@ -63,8 +69,10 @@ struct SegmentList {
     first = s;
   }
   void remove(Segment<Config>* s) {
-    if (s->prev != nullptr) s->prev->next = s->next;
-    else first = s->next;
+    if (s->prev != nullptr)
+      s->prev->next = s->next;
+    else
+      first = s->next;
     if (s->next != nullptr) s->next->prev = s->prev;
     s->next = s->prev = nullptr;
   }
@@ -154,7 +162,7 @@ class HeapOps {
           q.remove(p);
           q.push_front(p);
         }
-        update_direct(h, bin);
+        if (!direct_points_at(h, bin, p)) update_direct(h, bin);
         return p;
       }
       p = next;
@@ -194,7 +202,8 @@ class HeapOps {
 
   // Another thread freed into a page of a full queue: make the page's owner look.
   static void notify_owner(P* p) {
-    H* owner = p->heap.load(std::memory_order_relaxed);  // any heap is valid memory; a stale one only gets a spurious hint
+    H* owner =
+        p->heap.load(std::memory_order_relaxed);  // any heap is valid memory; a stale one only gets a spurious hint
     // release: the owner's acquire exchange then sees our push on thread_free.
     if (owner != nullptr) owner->unfull_hint.store(true, std::memory_order_release);
   }
@@ -228,8 +237,10 @@ class HeapOps {
       for (auto& list : h->segments) {
         for (Seg* s = list.first; s != nullptr; s = s->next) {
           if (s->purge_mask == 0) continue;
-          if (force || s->purge_deadline_ms <= now_ms) purge_free_pages(s);
-          else if (s->purge_deadline_ms < next) next = s->purge_deadline_ms;
+          if (force || s->purge_deadline_ms <= now_ms)
+            purge_free_pages(s);
+          else if (s->purge_deadline_ms < next)
+            next = s->purge_deadline_ms;
         }
       }
       h->next_purge_ms = next;
@@ -246,8 +257,8 @@ class HeapOps {
     if (process_state_.load(std::memory_order_relaxed) == READY) return true;
     options();
     if (!os_page_size_matches() || !os_thread_key_create(&exit_key_, &thread_exit)) return false;
-    os_register_fork_handlers(&lock_all_for_fork, [] { unlock_all_after_fork(false); },
-                              [] { unlock_all_after_fork(true); });
+    os_register_fork_handlers(
+        &lock_all_for_fork, [] { unlock_all_after_fork(false); }, [] { unlock_all_after_fork(true); });
     process_state_.store(READY, std::memory_order_release);  // publishes exit_key_
     return true;
   }
@@ -271,6 +282,12 @@ class HeapOps {
  private:
   static size_t page_area_bytes(const Seg* s, size_t index) {
     return (size_t{1} << s->page_shift) - (index == 0 ? Pool::HEADER : 0);
+  }
+
+  // True when the fast path already reaches `p` for this class (or has no entry for it).
+  static bool direct_points_at(const H* h, size_t bin, const P* p) {
+    const size_t block = bin_block_size(bin);
+    return block > DIRECT_MAX_BYTES || h->direct[block / 16] == p;
   }
 
   static void update_direct(H* h, size_t bin) {
@@ -473,8 +490,10 @@ class HeapOps {
   }
 
   static void unlink_abandoned(Seg* s) {  // abandoned_lock_ held
-    if (s->prev != nullptr) s->prev->next = s->next;
-    else abandoned_head_ = s->next;
+    if (s->prev != nullptr)
+      s->prev->next = s->next;
+    else
+      abandoned_head_ = s->next;
     if (s->next != nullptr) s->next->prev = s->prev;
     s->next = s->prev = nullptr;
     s->abandoned = false;

@@ -39,12 +39,20 @@ struct Stats {
   }
 
   static void print(int fd) {
-    ha_stats s;
+    ha_stats s{};
     get(s);
     Writer w(fd);
     w.text("hardalloc statistics (").text(Config::NAME).text(" configuration)\n");
-    w.text("  in use        ").padded(s.in_use_bytes, 14).text(" bytes   peak (page granularity) ").number(s.peak_in_use_bytes).text("\n");
-    w.text("  committed     ").padded(s.committed_bytes, 14).text(" bytes   peak ").number(s.peak_committed_bytes).text("\n");
+    w.text("  in use        ")
+        .padded(s.in_use_bytes, 14)
+        .text(" bytes   peak (page granularity) ")
+        .number(s.peak_in_use_bytes)
+        .text("\n");
+    w.text("  committed     ")
+        .padded(s.committed_bytes, 14)
+        .text(" bytes   peak ")
+        .number(s.peak_committed_bytes)
+        .text("\n");
     w.text("  reserved      ").padded(s.reserved_bytes, 14).text(" bytes   segments ").number(s.segments);
     w.text("   abandoned ").number(s.abandoned_segments).text("\n");
     w.text("  large/huge    ").padded(s.huge_bytes, 14).text(" bytes   blocks ").number(s.huge_blocks).text("\n");

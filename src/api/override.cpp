@@ -16,7 +16,9 @@ HA_EXPORT void* malloc(size_t size) noexcept { return A::malloc(size); }
 HA_EXPORT void free(void* ptr) noexcept { A::free(ptr); }
 HA_EXPORT void* calloc(size_t count, size_t size) noexcept { return A::calloc(count, size); }
 HA_EXPORT void* realloc(void* ptr, size_t size) noexcept { return A::realloc(ptr, size); }
-HA_EXPORT void* reallocarray(void* ptr, size_t count, size_t size) noexcept { return C::reallocarray(ptr, count, size); }
+HA_EXPORT void* reallocarray(void* ptr, size_t count, size_t size) noexcept {
+  return C::reallocarray(ptr, count, size);
+}
 HA_EXPORT int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
   return C::posix_memalign(out, alignment, size);
 }

@@ -1,6 +1,6 @@
 // api: the prefixed C API (include/hardalloc.h) for the default (fast) configuration.
-#include "api/c_api.h"
 #include "alloc/stats.h"
+#include "api/c_api.h"
 #include "hardalloc.h"
 
 namespace {
@@ -16,7 +16,9 @@ HA_EXPORT void ha_free(void* ptr) { A::free(ptr); }
 HA_EXPORT void* ha_calloc(size_t count, size_t size) { return A::calloc(count, size); }
 HA_EXPORT void* ha_realloc(void* ptr, size_t size) { return A::realloc(ptr, size); }
 HA_EXPORT void* ha_reallocarray(void* ptr, size_t count, size_t size) { return C::reallocarray(ptr, count, size); }
-HA_EXPORT int ha_posix_memalign(void** out, size_t alignment, size_t size) { return C::posix_memalign(out, alignment, size); }
+HA_EXPORT int ha_posix_memalign(void** out, size_t alignment, size_t size) {
+  return C::posix_memalign(out, alignment, size);
+}
 HA_EXPORT void* ha_aligned_alloc(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
 HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
 HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }

@@ -24,7 +24,7 @@ class Writer {
   Writer& put(char c);
   int fd_;
   size_t used_ = 0;
-  char buffer_[512];
+  char buffer_[512]{};
 };
 
 }  // namespace hardalloc

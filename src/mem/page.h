@@ -51,7 +51,7 @@ struct Page {
 
   // Shared with other threads; each access names its memory order.
   std::atomic<void*> thread_free{nullptr};
-  std::atomic<bool> in_full{false};  // mirrors PAGE_IN_FULL for freeing threads (see heap.h)
+  std::atomic<bool> in_full{false};          // mirrors PAGE_IN_FULL for freeing threads (see heap.h)
   std::atomic<Heap<Config>*> heap{nullptr};  // hint target; heaps are never unmapped
 
   // Links in the heap's page queue.

@@ -36,17 +36,17 @@ struct Segment {
   std::atomic<Heap<Config>*> owner{nullptr};
   SegmentKind kind = SegmentKind::small;
   uint8_t page_shift = 0;
-  bool abandoned = false;      // in the abandoned list (guarded by that list's lock)
-  bool is_zero = false;        // fresh or purged: everything past the header reads as zero
+  bool abandoned = false;  // in the abandoned list (guarded by that list's lock)
+  bool is_zero = false;    // fresh or purged: everything past the header reads as zero
   uint32_t page_count = 0;
   uint32_t used_pages = 0;
-  uint64_t used_mask = 0;      // bit i: pages[i].in_use
-  uint64_t purge_mask = 0;     // free pages whose memory is still committed
+  uint64_t used_mask = 0;   // bit i: pages[i].in_use
+  uint64_t purge_mask = 0;  // free pages whose memory is still committed
   uint64_t purge_deadline_ms = 0;
-  size_t mapping_bytes = 0;    // bytes mapped from `this`
-  Segment* next = nullptr;     // in the owner's list, the abandoned list or the free list
+  size_t mapping_bytes = 0;  // bytes mapped from `this`
+  Segment* next = nullptr;   // in the owner's list, the abandoned list or the free list
   Segment* prev = nullptr;
-  Segment* all_next = nullptr; // every page-holding segment, for statistics
+  Segment* all_next = nullptr;  // every page-holding segment, for statistics
   Segment* all_prev = nullptr;
   Page<Config> pages[MAX_PAGES_PER_SEGMENT];
 
@@ -68,7 +68,6 @@ template <class Config>
 HA_ALWAYS_INLINE Segment<Config>* segment_of(const void* p) {
   return reinterpret_cast<Segment<Config>*>(align_down(reinterpret_cast<uintptr_t>(p) - 1, SEGMENT_BYTES));
 }
-
 
 // With guard pages, the last OS page of each page is inaccessible and holds no block.
 template <class Config>

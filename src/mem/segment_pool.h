@@ -263,8 +263,10 @@ class SegmentPool {
 
   static void unlink_all(Seg* s) {
     LockGuard guard(all_lock_);
-    if (s->all_prev != nullptr) s->all_prev->all_next = s->all_next;
-    else all_head_ = s->all_next;
+    if (s->all_prev != nullptr)
+      s->all_prev->all_next = s->all_next;
+    else
+      all_head_ = s->all_next;
     if (s->all_next != nullptr) s->all_next->all_prev = s->all_prev;
     s->all_next = s->all_prev = nullptr;
   }

@@ -84,7 +84,7 @@ void os_random_bytes(void* out, size_t bytes) {
 }
 
 uint64_t os_now_ms() {
-  timespec ts;
+  timespec ts{};
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
 }

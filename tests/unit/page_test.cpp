@@ -19,7 +19,8 @@ struct TestPage {
     page.block_size.set(block);
     page.reserved = static_cast<uint32_t>(area_bytes / block);
     page.keys = typename Page<Config>::Codec::Keys{};
-    if constexpr (!std::is_empty_v<typename Page<Config>::Codec::Keys>) page.keys = {0x1234567890abcdefull, 0x0fedcba987654321ull};
+    if constexpr (!std::is_empty_v<typename Page<Config>::Codec::Keys>)
+      page.keys = {0x1234567890abcdefull, 0x0fedcba987654321ull};
   }
   ~TestPage() { std::free(memory); }
   size_t list_length(void* head) {
