@@ -92,7 +92,7 @@ class SegmentPool {
     g_stat_counters<Config>.dedicated_blocks.add(1);
     g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
     g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
-    commit(s, s->mapping_bytes - HEADER);
+    commit(s, block_bytes);
     unpoison(p.area, block_bytes);
     return s;
   }
@@ -105,9 +105,11 @@ class SegmentPool {
     Page<Config>& p = s->pages[0];
     const size_t old_bytes = p.size();
     g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
-    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
     g_stat_counters<Config>.dedicated_bytes.sub(old_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
     g_stat_counters<Config>.page_bytes_in_use.sub(old_bytes);
+    commit(s, block_bytes);
+    decommit(s, old_bytes);
     p.block_size.set(block_bytes);
     unpoison(p.area, block_bytes);
   }
@@ -118,8 +120,7 @@ class SegmentPool {
     g_stat_counters<Config>.dedicated_bytes.sub(p.size());
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
-    p.block_size.set(0);
-    p.used.set(0);
+    p.used.set(0);  // block_size stays: it is what the free segment still has committed
     if (s->mapping_bytes != SEGMENT_BYTES) {
       unmap(s);  // a huge block's own mapping, which never held pages
       return;
@@ -186,7 +187,7 @@ class SegmentPool {
 
   // What a free segment still has committed besides its header.
   static size_t committed_beyond_header(const Seg* s) {
-    if (s->kind == SegmentKind::dedicated) return s->used_mask != 0 ? SEGMENT_BYTES - HEADER : 0;
+    if (s->kind == SegmentKind::dedicated) return s->used_mask != 0 ? s->pages[0].size() : 0;
     size_t bytes = 0;
     for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
       const unsigned i = lowest_bit(m);
@@ -212,7 +213,7 @@ class SegmentPool {
     const size_t bytes = s->mapping_bytes;
     g_stat_counters<Config>.reserved_bytes.sub(bytes);
     g_stat_counters<Config>.segments.sub(1);
-    decommit(s, bytes);
+    decommit(s, HEADER + committed_beyond_header(s));
     unpoison(s, bytes);  // the address range may be reused by someone else's mapping
     os_unmap(s, bytes);
   }
