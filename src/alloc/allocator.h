@@ -107,9 +107,9 @@ class Allocator {
   }
 
   HA_NOINLINE static void* malloc_generic(size_t size, bool zero) {
-    if (size > MEDIUM_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
+    if (size > MEDIUM_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     const size_t bin = bin_of(size);
     P* page = Ops::find_page(h, bin);
     if (page == nullptr) return fail_enomem();
@@ -121,6 +121,7 @@ class Allocator {
 
   static void* dedicated_alloc(size_t size, size_t alignment, bool zero) {
     if (size > MAX_REQUEST) return fail_enomem();
+    Ops::purge_if_due();
     Seg* s = Pool::acquire_dedicated(size, alignment);
     if (s == nullptr) return fail_enomem();
     P& page = s->pages[0];
@@ -131,6 +132,7 @@ class Allocator {
   HA_NOINLINE static void free_generic(Seg* s, P* page, void* ptr) {
     if (s->kind == SegmentKind::dedicated) {
       Pool::release_dedicated(s);
+      Ops::purge_if_due();
       return;
     }
     void* block = const_cast<uint8_t*>(block_start(page, ptr));

@@ -104,6 +104,7 @@ struct Heap {
   SegmentList<Config> segments[2];  // [small, medium]
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
+  uint32_t slow_path_count = 0;
   uint64_t random_state = 0;
   Heap* pool_next = nullptr;
 
@@ -152,27 +153,19 @@ class HeapOps {
   // A page of `bin` with a free block, or nullptr when out of memory.
   static P* find_page(H* h, size_t bin) {
     if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
-    PageQueue<Config>& q = h->queues[bin];
-    for (P* p = q.first; p != nullptr;) {
-      P* next = p->next;
-      if (p->free == nullptr) p->refill();
-      if (p->free != nullptr || move_to_full(h, p)) {
-        if (p->free == nullptr) p->refill();
-        if (p != q.first) {
-          q.remove(p);
-          q.push_front(p);
-        }
-        if (!direct_points_at(h, bin, p)) update_direct(h, bin);
-        return p;
+    if (++h->slow_path_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
+    // Adopting abandoned segments may bring pages of this class; a bounded number per call keeps
+    // one malloc from adopting every segment that exited threads left.
+    for (int adopted = 0;; ++adopted) {
+      if (P* p = page_with_free_block(h, bin)) return p;
+      if (adopted == MAX_ADOPTIONS_PER_CALL || abandoned_count_.load(std::memory_order_relaxed) == 0 ||
+          !reclaim_one(h)) {
+        break;
       }
-      p = next;
-    }
-    if (abandoned_count_.load(std::memory_order_relaxed) != 0 && reclaim_one(h) && q.first != nullptr) {
-      return find_page(h, bin);  // the adopted segment brought pages of this class
     }
     P* p = page_alloc(h, bin);
     if (p == nullptr) return nullptr;
-    q.push_front(p);
+    h->queues[bin].push_front(p);
     update_direct(h, bin);
     p->extend();
     return p;
@@ -184,7 +177,13 @@ class HeapOps {
       h->full.remove(p);
     } else {
       PageQueue<Config>& q = h->queues[p->bin];
-      if (q.first == p && q.last == p) return;  // keep the only page of a class: no thrashing
+      if (q.first == p && q.last == p) {
+        // Keep the only page of a class, so that a malloc/free loop does not take and return a
+        // page each time; the next purge pass frees it if it is still empty then.
+        const uint64_t deadline = Pool::now_plus_delay();
+        if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
+        return;
+      }
       q.remove(p);
       update_direct(h, p->bin);
     }
@@ -212,8 +211,8 @@ class HeapOps {
   // thread adopted it first or this thread cannot own segments now.
   static bool try_reclaim_on_free(Seg* s) {
     if (!options().reclaim_on_free || tl_heap_done<Config>) return false;
-    H* h = tl_heap<Config>;
-    if (h == &g_empty_heap<Config>) return false;
+    H* h = thread_heap();  // a thread that only frees gets a heap here
+    if (h == nullptr) return false;
     {
       LockGuard guard(abandoned_lock_);
       if (!s->abandoned) return false;
@@ -221,6 +220,17 @@ class HeapOps {
     }
     adopt(h, s);
     return true;
+  }
+
+  // Runs the purge pass of the calling thread's heap (or of the free segments, for a thread
+  // without a heap) if one is due; for slow paths that do not go through find_page.
+  static void purge_if_due() {
+    H* h = tl_heap<Config>;
+    const uint64_t now_ms = os_now_ms();
+    if (h != &g_empty_heap<Config>)
+      purge_expired(h, now_ms, false);
+    else
+      Pool::purge_free_segments(now_ms, false);
   }
 
   // Returns free memory the heap holds: collects thread frees into every page, frees empty pages
@@ -233,6 +243,7 @@ class HeapOps {
   // Purges free pages (and free segments) whose purge delay has passed, or all with force.
   static void purge_expired(H* h, uint64_t now_ms, bool force) {
     if (force || now_ms >= h->next_purge_ms) {
+      free_kept_pages(h);
       uint64_t next = UINT64_MAX;
       for (auto& list : h->segments) {
         for (Seg* s = list.first; s != nullptr; s = s->next) {
@@ -300,6 +311,27 @@ class HeapOps {
 
   // Moves a page with no free block to the full queue; returns true when a concurrent free
   // landed meanwhile, in which case the page is back in its class queue (protocol at the top).
+  // Scans the class queue; pages with nothing to give move to the full queue on the way, so
+  // each page is looked at once per time it fills up.
+  static P* page_with_free_block(H* h, size_t bin) {
+    PageQueue<Config>& q = h->queues[bin];
+    for (P* p = q.first; p != nullptr;) {
+      P* next = p->next;
+      if (p->free == nullptr) p->refill();
+      if (p->free != nullptr || move_to_full(h, p)) {
+        if (p->free == nullptr) p->refill();
+        if (p != q.first) {
+          q.remove(p);
+          q.push_front(p);
+        }
+        if (!direct_points_at(h, bin, p)) update_direct(h, bin);
+        return p;
+      }
+      p = next;
+    }
+    return nullptr;
+  }
+
   static bool move_to_full(H* h, P* p) {
     h->queues[p->bin].remove(p);
     h->full.push_front(p);
@@ -382,8 +414,12 @@ class HeapOps {
     s->used_mask &= ~(uint64_t{1} << index);
     --s->used_pages;
     s->purge_mask |= uint64_t{1} << index;
-    s->purge_deadline_ms = Pool::now_plus_delay();
-    if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
+    if (options().purge_delay_ms == 0) {
+      purge_free_pages(s);  // "at once"; before a release hands the segment to other threads
+    } else {
+      s->purge_deadline_ms = Pool::now_plus_delay();
+      if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
+    }
     SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
     if (s->used_pages == 0) {
       list.remove(s);
@@ -392,7 +428,17 @@ class HeapOps {
       list.remove(s);
       list.push_front(s);
     }
-    if (options().purge_delay_ms == 0) purge_expired(h, 0, true);
+  }
+
+  // Frees the pages page_retire kept although they were empty.
+  static void free_kept_pages(H* h) {
+    for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
+      P* p = h->queues[bin].first;
+      if (p == nullptr || p != h->queues[bin].last || p->used.get() != 0) continue;
+      h->queues[bin].remove(p);
+      update_direct(h, bin);
+      page_free(h, p);
+    }
   }
 
   static void purge_free_pages(Seg* s) {
@@ -571,6 +617,9 @@ class HeapOps {
   }
 
   static constexpr size_t HEAP_CHUNK_BYTES = 256 * KiB;
+  // How often, in slow-path calls, a heap checks whether a purge is due.
+  static constexpr uint32_t PURGE_CHECK_INTERVAL = 64;
+  static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
   static inline SpinLock heap_pool_lock_;
   static inline H* heap_pool_free_ = nullptr;
   static inline uint8_t* heap_chunk_ = nullptr;
