@@ -71,6 +71,9 @@ class Allocator {
     // Keep the block when the new size fits and would not waste more than half of it.
     if (size <= usable && size >= usable / 2) return ptr;
     if (size > usable && resize_dedicated_in_place(ptr, size)) return ptr;
+    if (size > usable && size <= MAX_REQUEST) {
+      if (void* moved = grow_huge(ptr, size)) return moved;
+    }
     void* fresh = malloc(size);
     if (fresh == nullptr) return nullptr;  // errno set by malloc; the old block is untouched
     copy_bytes(fresh, ptr, size < usable ? size : usable);
@@ -154,6 +157,14 @@ class Allocator {
     if (s->kind != SegmentKind::dedicated || size > Pool::dedicated_capacity(s)) return false;
     Pool::resize_dedicated(s, align_up(size, OS_PAGE_BYTES));
     return true;
+  }
+
+  // A huge block grows by moving its mapping (no copy); nullptr when that does not apply.
+  static void* grow_huge(void* ptr, size_t size) {
+    Seg* s = segment_of<Config>(ptr);
+    if (s->kind != SegmentKind::dedicated || ptr != s->pages[0].area) return nullptr;
+    Seg* moved = Pool::grow_huge(s, size);
+    return moved == nullptr ? nullptr : moved->pages[0].area;
   }
 
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {

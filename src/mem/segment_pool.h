@@ -114,6 +114,27 @@ class SegmentPool {
     unpoison(p.area, block_bytes);
   }
 
+  // Grows a huge block (its own mapping, block right after the header) to hold `request`
+  // bytes by moving the mapping; returns the moved segment, or nullptr to fall back to a copy.
+  static Seg* grow_huge(Seg* s, size_t request) {
+    Page<Config>& p = s->pages[0];
+    if (s->mapping_bytes <= SEGMENT_BYTES || p.area != reinterpret_cast<uint8_t*>(s) + HEADER ||
+        request > (size_t{1} << 46)) {
+      return nullptr;
+    }
+    const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
+    const size_t old_mapping = s->mapping_bytes;
+    void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
+    if (moved == nullptr) return nullptr;
+    s = static_cast<Seg*>(moved);
+    s->mapping_bytes = HEADER + block_bytes;
+    s->pages[0].area = reinterpret_cast<uint8_t*>(s) + HEADER;
+    g_stat_counters<Config>.reserved_bytes.add(s->mapping_bytes);
+    g_stat_counters<Config>.reserved_bytes.sub(old_mapping);
+    resize_dedicated(s, block_bytes);
+    return s;
+  }
+
   static void release_dedicated(Seg* s) {
     Page<Config>& p = s->pages[0];
     g_stat_counters<Config>.dedicated_blocks.sub(1);

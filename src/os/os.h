@@ -18,6 +18,10 @@ bool os_page_size_matches();
 // of two >= OS_PAGE_BYTES). Returns nullptr when the OS refuses.
 void* os_map_aligned(size_t bytes, size_t alignment, size_t align_offset);
 void os_unmap(void* addr, size_t bytes);
+// Moves a mapping of `old_bytes` to a fresh range of `new_bytes` (larger) aligned as for
+// os_map_aligned, carrying its contents by remapping, not copying. Returns the new address, or
+// nullptr (the old mapping then stays as it was).
+void* os_remap_aligned(void* old, size_t old_bytes, size_t new_bytes, size_t alignment);
 // Returns the physical memory behind the range to the OS; the range stays mapped and reads as
 // zero afterwards.
 void os_purge(void* addr, size_t bytes);

@@ -1,3 +1,6 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // mremap
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -38,6 +41,20 @@ void os_unmap(void* addr, size_t bytes) {
   const int saved_errno = errno;
   munmap(addr, bytes);
   errno = saved_errno;
+}
+
+void* os_remap_aligned(void* old, size_t old_bytes, size_t new_bytes, size_t alignment) {
+  void* target = os_map_aligned(new_bytes, alignment, 0);
+  if (target == nullptr) return nullptr;
+  const int saved_errno = errno;
+  // MREMAP_FIXED replaces our reservation at `target` atomically with the old pages.
+  void* moved = mremap(old, old_bytes, new_bytes, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+  errno = saved_errno;
+  if (moved == MAP_FAILED) {
+    os_unmap(target, new_bytes);
+    return nullptr;
+  }
+  return moved;
 }
 
 void os_purge(void* addr, size_t bytes) {
