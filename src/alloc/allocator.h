@@ -141,9 +141,12 @@ class Allocator {
     void* block = const_cast<uint8_t*>(block_start(page, ptr));
     H* h = tl_heap<Config>;
     H* owner = s->owner.load(std::memory_order_relaxed);
-    if (owner != h && (owner != nullptr || !Ops::try_reclaim_on_free(s))) {
-      if (page->push_thread(block)) Ops::notify_owner(page);
-      return;
+    if (owner != h) {
+      if (owner != nullptr || !Ops::try_reclaim_on_free(s)) {
+        if (page->push_thread(block)) Ops::notify_owner(page);
+        return;
+      }
+      h = tl_heap<Config>;  // adopting may have given this thread its first heap
     }
     page->push_local(block);
     if (page->used.get() == 0)

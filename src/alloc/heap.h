@@ -355,8 +355,14 @@ class HeapOps {
   static P* page_alloc(H* h, size_t bin) {
     const int kind = bin_is_small(bin) ? 0 : 1;
     SegmentList<Config>& list = h->segments[kind];
+    // Before mapping or recycling a segment, adopt abandoned ones: their free pages (and the
+    // pages their frees emptied) are as good, and this keeps abandoned segments from piling up
+    // when threads come and go faster than frees adopt them (reclaim_on_free=0).
+    for (int adopted = 0; !has_free_page(list.first) && adopted < MAX_ADOPTIONS_PER_CALL; ++adopted) {
+      if (abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) break;
+    }
     Seg* s = list.first;
-    if (s == nullptr || s->used_pages == s->page_count) {
+    if (!has_free_page(s)) {
       s = Pool::acquire_paged(kind == 0 ? SegmentKind::small : SegmentKind::medium, h);
       if (s == nullptr) return nullptr;
       list.push_front(s);
@@ -372,6 +378,8 @@ class HeapOps {
     purge_expired(h, os_now_ms(), false);
     return p;
   }
+
+  static bool has_free_page(const Seg* s) { return s != nullptr && s->used_pages < s->page_count; }
 
   static void init_page(H* h, Seg* s, size_t index, size_t bin) {
     P& p = s->pages[index];
@@ -401,7 +409,8 @@ class HeapOps {
     g_stat_counters<Config>.page_bytes_in_use.add(area);
   }
 
-  static void page_free(H* h, P* p) {
+  // Returns true when the page was the segment's last, so the segment went back to the pool.
+  static bool page_free(H* h, P* p) {
     Seg* s = segment_of<Config>(p);
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
@@ -424,10 +433,13 @@ class HeapOps {
     if (s->used_pages == 0) {
       list.remove(s);
       Pool::release_paged(s);
-    } else if (segment_was_full) {
+      return true;
+    }
+    if (segment_was_full) {
       list.remove(s);
       list.push_front(s);
     }
+    return false;
   }
 
   // Frees the pages page_retire kept although they were empty.
@@ -570,8 +582,8 @@ class HeapOps {
       p.heap.store(h, std::memory_order_relaxed);
       p.collect_thread_free();
       if (p.used.get() == 0) {
-        page_free(h, &p);  // may release the whole segment, after which we stop looking at it
-        if (s->used_pages == 0) return;
+        // Once the segment is released another thread may take it: touch nothing of it then.
+        if (page_free(h, &p)) return;
         continue;
       }
       h->queues[p.bin].push_front(&p);

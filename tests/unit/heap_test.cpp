@@ -83,6 +83,23 @@ TYPED_TEST(HeapTest, ExitedThreadsSegmentsAreReclaimed) {
   EXPECT_EQ(live_blocks<TypeParam>(size), 0u);
 }
 
+// Found by fuzz_ops (corpus/regressions/free-adopts-first-heap.trace): a thread whose first
+// call is a free into an exited thread's segment adopts it with a brand-new heap, and the free
+// must then retire the page in that heap, not in the static empty heap.
+TYPED_TEST(HeapTest, FirstCallFreeIntoAbandonedSegmentUsesTheNewHeap) {
+  using A = Allocator<TypeParam>;
+  void* left_behind = nullptr;
+  std::thread([&] { left_behind = A::malloc(17); }).join();
+  std::thread([&] {
+    A::free(left_behind);  // this thread's first call: adopts the segment
+    void* fresh = A::malloc(17);
+    EXPECT_GE(A::usable_size(fresh), 17u);
+    A::free(fresh);
+  }).join();
+  EXPECT_EQ(g_empty_heap<TypeParam>.queues[bin_of(17)].first, nullptr) << "the empty heap was written";
+  EXPECT_EQ(g_empty_heap<TypeParam>.direct[2], &g_empty_page<TypeParam>);
+}
+
 TYPED_TEST(HeapTest, EmptyPagesArePurgedAndSegmentsRecycled) {
   using A = Allocator<TypeParam>;
   std::vector<void*> blocks;
@@ -118,7 +135,7 @@ TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_sigaction = on_segv;
     action.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &action, nullptr);

@@ -1,0 +1,93 @@
+// ha_stats reflects what the program holds: in-use bytes, huge blocks, per-class live blocks.
+#include <gtest/gtest.h>
+#include <hardalloc.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "stats_snapshot.h"
+
+namespace {
+
+using hardalloc_test::current_stats;
+
+constexpr std::size_t MIB = std::size_t{1} << 20;
+
+// Live blocks of the smallest size class that holds size_bytes, or 0 if there is none.
+std::size_t live_blocks_of_class_for(const ha_stats& stats, std::size_t size_bytes) {
+  const ha_size_class_stats* best = nullptr;
+  for (std::size_t i = 0; i < stats.size_class_count && i < HA_STATS_MAX_SIZE_CLASSES; ++i) {
+    const ha_size_class_stats& size_class = stats.size_classes[i];
+    if (size_class.block_size >= size_bytes && (best == nullptr || size_class.block_size < best->block_size)) {
+      best = &size_class;
+    }
+  }
+  return best == nullptr ? 0 : best->live_blocks;
+}
+
+TEST(Stats, NullOutputIsEinval) { EXPECT_EQ(ha_stats_get(nullptr), EINVAL); }
+
+TEST(Stats, InUseFollowsAllocationAndFree) {
+  const ha_stats before = current_stats();
+  void* block = ha_malloc(MIB);
+  ASSERT_NE(block, nullptr);
+  const ha_stats during = current_stats();
+  EXPECT_GE(during.in_use_bytes, before.in_use_bytes + MIB);
+  EXPECT_GE(during.peak_in_use_bytes, during.in_use_bytes);
+  EXPECT_GE(during.committed_bytes, during.in_use_bytes);
+  EXPECT_GE(during.peak_committed_bytes, during.committed_bytes);
+  EXPECT_GE(during.reserved_bytes, during.committed_bytes);
+  EXPECT_GE(during.segments, 1u);
+  EXPECT_GE(during.heaps, 1u);
+  ha_free(block);
+  EXPECT_EQ(current_stats().in_use_bytes, before.in_use_bytes);
+}
+
+TEST(Stats, HugeBlocksAreCounted) {
+  const ha_stats before = current_stats();
+  void* block = ha_malloc(64 * MIB);
+  ASSERT_NE(block, nullptr);
+  const ha_stats during = current_stats();
+  EXPECT_EQ(during.huge_blocks, before.huge_blocks + 1);
+  EXPECT_GE(during.huge_bytes, before.huge_bytes + 64 * MIB);
+  ha_free(block);
+  const ha_stats after = current_stats();
+  EXPECT_EQ(after.huge_blocks, before.huge_blocks);
+  EXPECT_EQ(after.huge_bytes, before.huge_bytes);
+}
+
+TEST(Stats, LiveBlocksAreCountedPerSizeClass) {
+  constexpr std::size_t BLOCK_BYTES = 48;
+  constexpr std::size_t BLOCK_COUNT = 1000;
+  const std::size_t before_count = live_blocks_of_class_for(current_stats(), BLOCK_BYTES);
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < BLOCK_COUNT; ++i) {
+    blocks.push_back(ha_malloc(BLOCK_BYTES));
+  }
+  EXPECT_EQ(live_blocks_of_class_for(current_stats(), BLOCK_BYTES), before_count + BLOCK_COUNT);
+  for (void* block : blocks) {
+    ha_free(block);
+  }
+  EXPECT_EQ(live_blocks_of_class_for(current_stats(), BLOCK_BYTES), before_count);
+}
+
+TEST(Stats, PrintWritesATable) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  void* block = ha_malloc(100);
+  ha_stats_print(pipe_fds[1]);
+  close(pipe_fds[1]);
+  std::string text;
+  char chunk[4096];
+  ssize_t read_count = 0;
+  while ((read_count = read(pipe_fds[0], chunk, sizeof chunk)) > 0) {
+    text.append(chunk, static_cast<std::size_t>(read_count));
+  }
+  close(pipe_fds[0]);
+  ha_free(block);
+  EXPECT_NE(text.find('\n'), std::string::npos) << text;
+}
+
+}  // namespace
