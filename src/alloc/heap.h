@@ -368,7 +368,11 @@ class HeapOps {
       list.push_front(s);
     }
     const uint64_t all = s->page_count == 64 ? ~uint64_t{0} : (uint64_t{1} << s->page_count) - 1;
-    const size_t index = lowest_bit(~s->used_mask & all);
+    // Prefer a page whose memory is still committed (not yet purged): reusing it costs no page
+    // faults, and it will not be purged while in use.
+    const uint64_t free_pages = ~s->used_mask & all;
+    const uint64_t dirty_pages = free_pages & s->purge_mask;
+    const size_t index = lowest_bit(dirty_pages != 0 ? dirty_pages : free_pages);
     P* p = &s->pages[index];
     init_page(h, s, index, bin);
     if (s->used_pages == s->page_count) {  // full segments go last, so `first` has free pages

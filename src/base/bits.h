@@ -1,4 +1,4 @@
-// base: small helpers every layer uses. No allocation, no libc calls.
+// base: small helpers every layer uses. No allocation; libc only for memcpy/memset.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +24,7 @@ constexpr uintptr_t align_down(uintptr_t x, size_t alignment) { return x & ~(ali
 constexpr unsigned highest_bit(size_t x) { return 63u - static_cast<unsigned>(__builtin_clzll(x)); }
 constexpr unsigned lowest_bit(uint64_t x) { return static_cast<unsigned>(__builtin_ctzll(x)); }
 
-// Byte-wise copy and fill that the compiler may not turn back into calls of malloc's neighbours.
-// The allocator is built with -fno-builtin (FACTS.md), so these are the only memcpy/memset we use.
+// Copy and fill through libc (bytes.cpp), the only memcpy/memset the allocator calls.
 void copy_bytes(void* dst, const void* src, size_t n);
 void zero_bytes(void* dst, size_t n);
 
