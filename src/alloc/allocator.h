@@ -23,7 +23,7 @@ class Allocator {
   // Requests above this fail with ENOMEM at once, as in glibc: no object may exceed PTRDIFF_MAX.
   static constexpr size_t MAX_REQUEST = PTRDIFF_MAX;
 
-  HA_ALWAYS_INLINE static void* malloc(size_t size) {
+  HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
     if (HA_LIKELY(size <= DIRECT_MAX_BYTES)) {
       P* page = tl_heap<Config>->direct[(size + 15) / 16];
       if (HA_LIKELY(page->free != nullptr)) return page->pop_free();
@@ -31,14 +31,14 @@ class Allocator {
     return malloc_generic(size, false);
   }
 
-  HA_ALWAYS_INLINE static void free(void* ptr) {
+  HA_ALWAYS_INLINE static void free(void* ptr) noexcept {
     if (HA_UNLIKELY(ptr == nullptr)) return;
     Seg* s = segment_of<Config>(ptr);
     P* page = s->page_of(ptr);
-    // relaxed: only the owner stores its own heap here, so equality is exact for the owner.
-    if (HA_LIKELY(s->owner.load(std::memory_order_relaxed) == tl_heap<Config> && page->flags.get() == 0)) {
-      page->push_local(ptr);
-      if (HA_UNLIKELY(page->used.get() == 0)) Ops::page_retire(tl_heap<Config>, page);
+    H* h = tl_heap<Config>;
+    // relaxed: see Page::fast_free_heap; equal only for the owner of a page with no flags.
+    if (HA_LIKELY(page->fast_free_heap.load(std::memory_order_relaxed) == h)) {
+      if (HA_UNLIKELY(page->push_local(ptr) == 0)) Ops::page_retire(h, page);
       return;
     }
     free_generic(s, page, ptr);
@@ -109,7 +109,7 @@ class Allocator {
     return page->area + offset - offset % page->size();
   }
 
-  HA_NOINLINE static void* malloc_generic(size_t size, bool zero) {
+  HA_NOINLINE static void* malloc_generic(size_t size, bool zero) noexcept {
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
     if (size > MEDIUM_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
@@ -132,7 +132,7 @@ class Allocator {
     return page.area;
   }
 
-  HA_NOINLINE static void free_generic(Seg* s, P* page, void* ptr) {
+  HA_NOINLINE static void free_generic(Seg* s, P* page, void* ptr) noexcept {
     if (s->kind == SegmentKind::dedicated) {
       Pool::release_dedicated(s);
       Ops::purge_if_due();
@@ -148,8 +148,7 @@ class Allocator {
       }
       h = tl_heap<Config>;  // adopting may have given this thread its first heap
     }
-    page->push_local(block);
-    if (page->used.get() == 0)
+    if (page->push_local(block) == 0)
       Ops::page_retire(h, page);
     else if (page->flags.get() & PAGE_IN_FULL)
       Ops::unfull(h, page);
@@ -184,7 +183,7 @@ class Allocator {
       void* aligned = reinterpret_cast<void*>(align_up(reinterpret_cast<uintptr_t>(p), alignment));
       if (aligned != p) {
         P* page = segment_of<Config>(p)->page_of(p);
-        page->flags.set(page->flags.get() | PAGE_HAS_ALIGNED);
+        page->set_flags(page->flags.get() | PAGE_HAS_ALIGNED, tl_heap<Config>);
       }
       return aligned;
     }

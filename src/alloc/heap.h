@@ -171,8 +171,9 @@ class HeapOps {
     return p;
   }
 
-  // Called when the owner's free left `p` with no live block.
-  static void page_retire(H* h, P* p) {
+  // Called when the owner's free left `p` with no live block. Out of line: free's fast path
+  // must not pay its register saves.
+  HA_NOINLINE static void page_retire(H* h, P* p) noexcept {
     if (p->flags.get() & PAGE_IN_FULL) {
       h->full.remove(p);
     } else {
@@ -193,7 +194,7 @@ class HeapOps {
   // The owner freed into a page of its full queue that still has live blocks.
   static void unfull(H* h, P* p) {
     h->full.remove(p);
-    p->flags.set(p->flags.get() & ~PAGE_IN_FULL);
+    p->set_flags(p->flags.get() & ~PAGE_IN_FULL, h);
     p->in_full.store(false, std::memory_order_relaxed);  // only the owner's protocol reads it as a gate
     h->queues[p->bin].push_front(p);
     update_direct(h, p->bin);
@@ -335,7 +336,7 @@ class HeapOps {
   static bool move_to_full(H* h, P* p) {
     h->queues[p->bin].remove(p);
     h->full.push_front(p);
-    p->flags.set(p->flags.get() | PAGE_IN_FULL);
+    p->set_flags(p->flags.get() | PAGE_IN_FULL, h);
     p->in_full.store(true, std::memory_order_seq_cst);  // store-load pair with push_thread
     if (p->thread_free.load(std::memory_order_seq_cst) == nullptr) return false;
     unfull(h, p);
@@ -397,7 +398,7 @@ class HeapOps {
     p.used.set(0);
     p.free = nullptr;
     p.local_free = nullptr;
-    p.flags.set(0);
+    p.set_flags(0, h);
     // relaxed: a free page has no live block, so no other thread touches these words now.
     p.thread_free.store(nullptr, std::memory_order_relaxed);
     p.in_full.store(false, std::memory_order_relaxed);
@@ -415,13 +416,14 @@ class HeapOps {
 
   // Returns true when the page was the segment's last, so the segment went back to the pool.
   static bool page_free(H* h, P* p) {
-    Seg* s = segment_of<Config>(p);
+    Seg* s = segment_of_page(p);
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
     if constexpr (GUARD != 0) os_unprotect(p->area + area - GUARD, GUARD);
     p->in_use = false;
     p->block_size.set(0);
     p->heap.store(nullptr, std::memory_order_relaxed);
+    p->set_flags(0, nullptr);
     g_stat_counters<Config>.page_bytes_in_use.sub(area);
     const bool segment_was_full = s->used_pages == s->page_count;
     s->used_mask &= ~(uint64_t{1} << index);
@@ -536,7 +538,7 @@ class HeapOps {
       P& p = s->pages[i];
       if (!p.in_use) continue;
       p.heap.store(nullptr, std::memory_order_relaxed);
-      p.flags.set(p.flags.get() & ~PAGE_IN_FULL);
+      p.set_flags(p.flags.get() & ~PAGE_IN_FULL, nullptr);
       p.in_full.store(false, std::memory_order_relaxed);
       p.next = p.prev = nullptr;
     }
@@ -584,6 +586,7 @@ class HeapOps {
       P& p = s->pages[i];
       if (!p.in_use) continue;
       p.heap.store(h, std::memory_order_relaxed);
+      p.set_flags(p.flags.get(), h);
       p.collect_thread_free();
       if (p.used.get() == 0) {
         // Once the segment is released another thread may take it: touch nothing of it then.

@@ -30,8 +30,9 @@ enum PageFlag : uint8_t {
   PAGE_HAS_ALIGNED = 2,  // some block was handed out at an interior (aligned) address
 };
 
+// 128 bytes each, so that finding a page from an address is a shift and not a multiplication.
 template <class Config>
-struct Page {
+struct alignas(128) Page {
   using Codec = FreeListCodecOf<Config>;
 
   // Hot: the malloc and free fast paths touch only these.
@@ -53,6 +54,10 @@ struct Page {
   std::atomic<void*> thread_free{nullptr};
   std::atomic<bool> in_full{false};          // mirrors PAGE_IN_FULL for freeing threads (see heap.h)
   std::atomic<Heap<Config>*> heap{nullptr};  // hint target; heaps are never unmapped
+  // The owner heap while its frees may take free()'s fast path (flags == 0), else nullptr: one
+  // compare with the caller's heap decides the fast path. Only the owner thread stores its own
+  // heap here, so relaxed accesses suffice: another thread can never see its own heap.
+  std::atomic<Heap<Config>*> fast_free_heap{nullptr};
 
   // Links in the heap's page queue.
   Page* next = nullptr;
@@ -60,21 +65,29 @@ struct Page {
 
   size_t size() const { return block_size.get(); }
 
+  // Every change of flags goes through here, keeping fast_free_heap in step.
+  void set_flags(uint8_t new_flags, Heap<Config>* owner) {
+    flags.set(new_flags);
+    fast_free_heap.store(new_flags == 0 ? owner : nullptr, std::memory_order_relaxed);
+  }
+
   // --- the free-list seam ---
   // Takes the first block off `free`, which must be non-empty.
   HA_ALWAYS_INLINE void* pop_free() {
     void* block = free;
     free = reinterpret_cast<void*>(Codec::decode(load_link(block), block, keys));
     used.add(1);
-    unpoison(block, size());
+    if constexpr (ASAN_POISONING) unpoison(block, size());
     return block;
   }
-  // The owner's free.
-  HA_ALWAYS_INLINE void push_local(void* block) {
+  // The owner's free; returns how many blocks are still in use.
+  HA_ALWAYS_INLINE uint32_t push_local(void* block) {
     store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(local_free), block, keys));
-    poison(block, size());
+    if constexpr (ASAN_POISONING) poison(block, size());
     local_free = block;
-    used.sub(1);
+    const uint32_t still_used = used.get() - 1;
+    used.set(still_used);
+    return still_used;
   }
   // Another thread's free. Returns true when the page was in its heap's full queue at the time
   // of the push, so the caller must tell that heap (heap.h explains the protocol).
@@ -82,7 +95,7 @@ struct Page {
     void* head = thread_free.load(std::memory_order_relaxed);
     do {
       store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(head), block, keys));
-      poison(block, size());
+      if constexpr (ASAN_POISONING) poison(block, size());
       // seq_cst on success: the block's link is published (release) and the push is ordered
       // before our read of in_full below (the store-load pair of the full-page protocol).
       // relaxed on failure: we only retry with the new head.

@@ -2,8 +2,8 @@
 // dedicated block) and their metadata, so any block finds its segment by masking its address
 // and its page by a shift.
 //
-// Layout: [header | page 0 area][page 1]...[page N-1]; the header is this struct, page 0's area
-// starts after it. A dedicated segment holds one block (large or huge) at `block offset`
+// Layout: [header | page 0 area][page 1]...[page N-1]; the header is this struct (page metadata
+// first), page 0's area starts after it. A dedicated segment holds one block (large or huge) at `block offset`
 // (normally just after the header; further for large alignments, up to exactly SEGMENT_BYTES
 // past the base: segment_of() therefore masks `address - 1`, and no block starts at offset 0).
 //
@@ -26,9 +26,12 @@ namespace hardalloc {
 enum class SegmentKind : uint8_t { small, medium, dedicated };
 
 inline constexpr size_t MAX_PAGES_PER_SEGMENT = SEGMENT_BYTES >> SMALL_PAGE_SHIFT;  // 64
+static_assert(sizeof(Page<FastConfig>) == 128 && sizeof(Page<HardenedConfig>) == 128);
 
 template <class Config>
 struct Segment {
+  // First, so that the page of an address is `this + index * 128` with no further offset.
+  Page<Config> pages[MAX_PAGES_PER_SEGMENT];
   // The heap whose thread owns the pages; nullptr while abandoned, free, or dedicated. Only the
   // owner changes it from its heap (on abandon), and only a reclaimer changes it from nullptr
   // (under the abandoned-list lock); other threads only compare it with their own heap, so
@@ -48,7 +51,6 @@ struct Segment {
   Segment* prev = nullptr;
   Segment* all_next = nullptr;  // every page-holding segment, for statistics
   Segment* all_prev = nullptr;
-  Page<Config> pages[MAX_PAGES_PER_SEGMENT];
 
   static constexpr size_t page_shift_of(SegmentKind kind) {
     return kind == SegmentKind::small ? SMALL_PAGE_SHIFT : kind == SegmentKind::medium ? MEDIUM_PAGE_SHIFT : 63;
@@ -64,6 +66,13 @@ struct Segment {
 template <class Config>
 inline constexpr size_t SEGMENT_HEADER_BYTES = align_up(sizeof(Segment<Config>), OS_PAGE_BYTES);
 
+// The segment holding the metadata `page` (its header starts at the segment's base).
+template <class Config>
+HA_ALWAYS_INLINE Segment<Config>* segment_of_page(const Page<Config>* page) {
+  return reinterpret_cast<Segment<Config>*>(align_down(reinterpret_cast<uintptr_t>(page), SEGMENT_BYTES));
+}
+
+// The segment of a block address (never of a header address: see the layout above).
 template <class Config>
 HA_ALWAYS_INLINE Segment<Config>* segment_of(const void* p) {
   return reinterpret_cast<Segment<Config>*>(align_down(reinterpret_cast<uintptr_t>(p) - 1, SEGMENT_BYTES));

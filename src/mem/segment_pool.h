@@ -43,6 +43,7 @@ class SegmentPool {
       p.reserved = 0;
       p.block_size.set(0);
       p.in_use = false;
+      p.set_flags(0, nullptr);
     }
     s->owner.store(owner, std::memory_order_relaxed);  // only compared by other threads
     link_all(s);
@@ -65,9 +66,10 @@ class SegmentPool {
   static Seg* acquire_dedicated(size_t request, size_t alignment) {
     if (request > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
     const size_t offset = alignment < SEGMENT_BYTES ? align_up(HEADER, alignment) : SEGMENT_BYTES;
-    const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
+    // At least one page, so that even a zero-byte block lies inside its mapping.
+    const size_t block_bytes = request == 0 ? OS_PAGE_BYTES : align_up(request, OS_PAGE_BYTES);
     Seg* s = nullptr;
-    if (offset + block_bytes <= SEGMENT_BYTES) {
+    if (alignment < SEGMENT_BYTES && offset + block_bytes <= SEGMENT_BYTES) {  // a pooled segment will do
       s = take_free();
       if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
     } else if (alignment > SEGMENT_BYTES) {
@@ -88,7 +90,7 @@ class SegmentPool {
     p.capacity = 1;
     p.used.set(1);
     p.in_use = true;
-    p.flags.set(0);
+    p.set_flags(0, nullptr);  // dedicated blocks always free through the generic path
     g_stat_counters<Config>.dedicated_blocks.add(1);
     g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
     g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
