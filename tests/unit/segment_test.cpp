@@ -37,13 +37,15 @@ TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {
 TYPED_TEST(SegmentTest, LargeAlignmentsFindTheirSegment) {
   using A = Allocator<TypeParam>;
   for (size_t alignment = 8 * KiB; alignment <= 16 * MiB; alignment *= 2) {
-    void* p = A::aligned(alignment, 1000);
-    ASSERT_NE(p, nullptr) << alignment;
-    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u) << alignment;
-    Segment<TypeParam>* s = segment_of<TypeParam>(p);
-    EXPECT_EQ(s->kind, SegmentKind::dedicated) << alignment;
-    EXPECT_EQ(static_cast<void*>(s->pages[0].area), p) << alignment;
-    A::free(p);
+    for (size_t size : {size_t{0}, size_t{1000}}) {  // size 0: found by fuzz_ops (4 MiB-aligned only)
+      void* p = A::aligned(alignment, size);
+      ASSERT_NE(p, nullptr) << alignment;
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u) << alignment << " size " << size;
+      Segment<TypeParam>* s = segment_of<TypeParam>(p);
+      EXPECT_EQ(s->kind, SegmentKind::dedicated) << alignment;
+      EXPECT_EQ(static_cast<void*>(s->pages[0].area), p) << alignment;
+      A::free(p);
+    }
   }
 }
 
