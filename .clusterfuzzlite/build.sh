@@ -1,0 +1,40 @@
+#!/bin/bash -eu
+# Builds hardalloc's fuzzers the OSS-Fuzz way: compilers and flags from $CC $CXX $CFLAGS
+# $CXXFLAGS, the engine from $LIB_FUZZING_ENGINE, everything into $OUT: fuzz_ops and
+# fuzz_options, their dictionaries, and seed corpora as NAME_seed_corpus.zip (fuzz_ops' seeds
+# include every regression trace, encoded to the binary form).
+src=${SRC:+$SRC/hardalloc}
+src=${src:-$(cd "$(dirname "$0")/.." && pwd)}
+[[ -d $src/fuzz ]] || src=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-/tmp/hardalloc-cflite-work}
+build=$work/build
+
+# The sanitizer and coverage flags arrive in CFLAGS/CXXFLAGS, so HARDALLOC_SANITIZER stays
+# empty; only the fuzzers and what they need are built.
+cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DHARDALLOC_FUZZ_ENGINE=libfuzzer -DHA_FUZZ_LINK_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
+targets=(fuzz_ops ha_fuzz_child ha_fuzz_replay)
+if ninja -C "$build" -t targets all | grep -q '^fuzz_options:'; then targets+=(fuzz_options); fi
+cmake --build "$build" --target "${targets[@]}"
+
+mkdir -p "$OUT"
+seeds=$work/seeds
+rm -rf "$seeds"
+for fuzzer in fuzz_ops fuzz_options; do
+  [[ -x $build/fuzz/$fuzzer ]] || continue
+  cp "$build/fuzz/$fuzzer" "$OUT/"
+  cp "$src/corpus/$fuzzer.dict" "$OUT/$fuzzer.dict"
+  mkdir -p "$seeds/$fuzzer"
+  cp "$src/corpus/$fuzzer"/* "$seeds/$fuzzer/"
+done
+cp "$build/fuzz/ha_fuzz_child" "$OUT/"  # fuzz_ops runs allocator libraries through it
+for trace in "$src"/corpus/regressions/*.trace; do
+  "$build/fuzz/ha_fuzz_replay" --to-binary "$trace" "$seeds/fuzz_ops/regression-$(basename "$trace" .trace)"
+done
+for fuzzer in fuzz_ops fuzz_options; do
+  [[ -d $seeds/$fuzzer ]] || continue
+  rm -f "$OUT/${fuzzer}_seed_corpus.zip"
+  (cd "$seeds/$fuzzer" && zip -q -j "$OUT/${fuzzer}_seed_corpus.zip" ./*)
+done

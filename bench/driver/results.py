@@ -1,0 +1,125 @@
+"""The outcome of a timed benchmark run: a summary per workload and allocator, with the ratios
+to the reference allocator that every table and summary line is built from."""
+
+import dataclasses
+import math
+
+from .allocators import Allocator
+from .statistics import Summary, geometric_mean, ratio
+from .workloads import Workload
+
+# The targets of issue 4 for libhardalloc.so, checked on every run that includes it.
+HARDALLOC = "hardalloc"
+TIME_GEOMEAN_TARGET = 1.00
+TIME_WORST_TARGET = 1.25
+RSS_GEOMEAN_TARGET = 1.10
+# ... and for any other hardalloc build (the hardened one): within this of libhardalloc.so.
+BUILD_TIME_GEOMEAN_TARGET = 1.10
+SCUDO = "scudo"
+
+
+@dataclasses.dataclass(frozen=True)
+class Results:
+    workloads: list[Workload]
+    allocators: list[Allocator]
+    summaries: dict[tuple[str, str], Summary]  # (workload name, allocator name)
+    reference: str
+    clock: str  # the time every time ratio uses: 'seconds' (wall) or 'cpu_seconds'
+
+    def summary(self, workload: Workload, allocator_name: str) -> Summary | None:
+        return self.summaries.get((workload.name, allocator_name))
+
+    def _value(self, workload: Workload, allocator_name: str, field: str) -> float | None:
+        summary = self.summary(workload, allocator_name)
+        return None if summary is None or not summary.ok else getattr(summary, field)
+
+    def ratio(self, workload: Workload, allocator_name: str, field: str,
+              against: str | None = None) -> float:
+        """field ('seconds', 'cpu_seconds', 'max_rss_kib', 'rss_end_kib') of the allocator divided
+        by that of `against` (the reference by default); NaN when either failed or did not run."""
+        return ratio(self._value(workload, allocator_name, field),
+                     self._value(workload, against or self.reference, field))
+
+    def ratios(self, allocator_name: str, field: str, against: str | None = None) -> list[float]:
+        return [self.ratio(workload, allocator_name, field, against) for workload in self.workloads]
+
+    def failures(self, allocator_name: str) -> list[tuple[Workload, str]]:
+        failed = []
+        for workload in self.workloads:
+            summary = self.summary(workload, allocator_name)
+            if summary is not None and not summary.ok:
+                failed.append((workload, summary.error))
+        return failed
+
+
+def _worst(results: Results, ratios: list[float]) -> tuple[float, str]:
+    present = [(value, workload.name) for value, workload in zip(ratios, results.workloads)
+               if not math.isnan(value)]
+    return max(present) if present else (math.nan, "-")
+
+
+def summary_line(results: Results, allocator: Allocator) -> str:
+    time_ratios = results.ratios(allocator.name, results.clock)
+    rss_ratios = results.ratios(allocator.name, "max_rss_kib")
+    worst, worst_name = _worst(results, time_ratios)
+    counted = sum(not math.isnan(value) for value in time_ratios)
+    is_reference = allocator.name == results.reference
+    worst_text = "" if is_reference else f" (worst {worst:.2f}x {worst_name})"
+    line = (f"{allocator.name:<12} time geomean {geometric_mean(time_ratios):5.2f}x "
+            f"{results.reference}{worst_text}, peak RSS geomean "
+            f"{geometric_mean(rss_ratios):5.2f}x {results.reference}, "
+            f"over {counted}/{len(results.workloads)} workloads")
+    failures = results.failures(allocator.name)
+    if failures:
+        line += "; FAILED: " + ", ".join(workload.name for workload, _ in failures)
+    return line
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def _preface(results: Results, allocator_name: str) -> str:
+    """A build that failed a workload has missed every target, whatever its ratios elsewhere;
+    the ratios then cover the other workloads. Workloads the reference failed are not counted."""
+    failed = [workload.name for workload, _ in results.failures(allocator_name)]
+    unreferenced = [workload.name for workload, _ in results.failures(results.reference)]
+    preface = f"targets for {allocator_name}: "
+    if failed:
+        preface += f"MISSED, it failed {', '.join(failed)}; on the other workloads: "
+    if unreferenced:
+        preface += f"(without {', '.join(unreferenced)}, failed by {results.reference}) "
+    return preface
+
+
+def _against(value: float, target: float) -> str:
+    return f"{value:.2f}x (target <= {target:.2f}x: {_verdict(value <= target)})"
+
+
+def target_lines(results: Results) -> list[str]:
+    """How libhardalloc.so and the other hardalloc builds stand against issue 4's targets."""
+    names = [allocator.name for allocator in results.allocators]
+    lines = []
+    if HARDALLOC in names and results.reference in names:
+        time_ratios = results.ratios(HARDALLOC, results.clock)
+        rss_ratios = results.ratios(HARDALLOC, "max_rss_kib")
+        worst, worst_name = _worst(results, time_ratios)
+        lines.append(
+            _preface(results, HARDALLOC)
+            + "time geomean " + _against(geometric_mean(time_ratios), TIME_GEOMEAN_TARGET)
+            + f", worst {worst_name} " + _against(worst, TIME_WORST_TARGET)
+            + ", peak RSS geomean " + _against(geometric_mean(rss_ratios), RSS_GEOMEAN_TARGET))
+    for allocator in results.allocators:
+        if not allocator.under_test or allocator.name == HARDALLOC or HARDALLOC not in names:
+            continue
+        versus_hardalloc = results.ratios(allocator.name, results.clock, against=HARDALLOC)
+        line = (_preface(results, allocator.name) + "time geomean vs hardalloc "
+                + _against(geometric_mean(versus_hardalloc), BUILD_TIME_GEOMEAN_TARGET))
+        if SCUDO in names:
+            versus_scudo = results.ratios(allocator.name, results.clock, against=SCUDO)
+            slower = [workload.name for value, workload in zip(versus_scudo, results.workloads)
+                      if value >= 1.0]
+            line += (f", faster than scudo everywhere: {_verdict(not slower)}"
+                     + (f" (not on: {', '.join(slower)})" if slower else ""))
+        lines.append(line)
+    return lines

@@ -1,0 +1,40 @@
+// ha_fuzz_child: runs op streams on this process's malloc, for the preload runner.
+//
+// Started with the allocator under test in LD_PRELOAD. Everything it keeps is static or in the
+// shared channel, so nothing of the harness lives in the allocator under test.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "child_channel.h"
+#include "executor.h"
+#include "op_binary.h"
+
+namespace {
+
+hafuzz::OpStream g_stream;  // static: decoding must not allocate
+
+}  // namespace
+
+int main() {
+  const char* channel_spec = std::getenv(hafuzz::CHANNEL_ENV);
+  int memory_fd = -1;
+  int request_fd = -1;
+  int reply_fd = -1;
+  if (channel_spec == nullptr || std::sscanf(channel_spec, "%d,%d,%d", &memory_fd, &request_fd, &reply_fd) != 3) {
+    std::fprintf(stderr, "ha_fuzz_child: started without %s; it is run by the preload runner\n", hafuzz::CHANNEL_ENV);
+    return 2;
+  }
+  void* mapping = mmap(nullptr, sizeof(hafuzz::ChildChannel), PROT_READ | PROT_WRITE, MAP_SHARED, memory_fd, 0);
+  if (mapping == MAP_FAILED) return 2;
+  auto* channel = static_cast<hafuzz::ChildChannel*>(mapping);
+  char token = 0;
+  while (read(request_fd, &token, 1) == 1) {
+    hafuzz::decode_op_stream(channel->input, channel->input_size_bytes, &g_stream);
+    hafuzz::execute_op_stream(g_stream, hafuzz::system_target(), channel->config, &channel->result);
+    if (write(reply_fd, &token, 1) != 1) return 2;
+  }
+  return 0;
+}

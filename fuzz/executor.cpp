@@ -1,0 +1,309 @@
+#include "executor.h"
+
+#include <pthread.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+
+#include "op_runner.h"
+#include "shadow_model.h"
+#include "violation_sink.h"
+
+namespace hafuzz {
+namespace {
+
+// Blocks handed to one thread in free-running mode, freed by it between its own ops.
+class Mailbox {
+ public:
+  bool post(const LiveBlock& block) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (count_ == MAILBOX_CAPACITY) return false;
+    blocks_[count_++] = block;
+    return true;
+  }
+  bool take(LiveBlock* block) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (count_ == 0) return false;
+    *block = blocks_[--count_];
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  LiveBlock blocks_[MAILBOX_CAPACITY];
+  unsigned count_ = 0;
+};
+
+class StreamExecution;
+
+// A lock-step worker: runs one op at a time for the coordinator, which waits for it.
+struct LockStepWorker {
+  StreamExecution* owner = nullptr;
+  pthread_t thread{};
+  bool running = false;  // coordinator-only
+  std::mutex mutex;
+  std::condition_variable changed;
+  // Guarded by mutex: a job is posted (op != nullptr) and taken back when done is set.
+  const Op* op = nullptr;
+  unsigned op_index = 0;
+  bool done = false;
+  bool stop = false;
+  Observation observation{};
+};
+
+// One logical thread of free-running mode; THREAD_END moves it onto a new pthread.
+struct FreeRunningThread {
+  StreamExecution* owner = nullptr;
+  unsigned thread_index = 0;
+  unsigned next_op = 0;  // owned by whichever pthread currently runs this logical thread
+  pthread_t thread{};
+  std::mutex mutex;
+  std::condition_variable changed;
+  // Guarded by mutex: the pthread that continues this logical thread, not yet joined.
+  bool successor_pending = false;
+  pthread_t successor{};
+};
+
+class StreamExecution {
+ public:
+  StreamExecution(const OpStream& stream, const AllocatorTarget& target, const RunConfig& config, RunResult* result)
+      : stream_(stream),
+        config_(config),
+        result_(result),
+        violations_(result),
+        runner_(target, config, model_, violations_) {}
+
+  void run() {
+    result_->observation_count = stream_.op_count;
+    for (unsigned i = 0; i < stream_.op_count; ++i) {
+      result_->observations[i] = Observation{Outcome::SKIPPED, 0};
+    }
+    if (config_.thread_mode == ThreadMode::LOCK_STEP) {
+      run_lock_step();
+    } else {
+      run_free_running();
+    }
+    if (!violations_.failed()) release_everything();
+  }
+
+  // Lock-step: runs op on the calling thread (the op's thread, or the receiver of a handoff).
+  Observation execute_lock_step_op(unsigned op_index, const Op& op) {
+    if (op.kind == OpKind::VERIFY_ALL) {
+      verify_slots(op_index, op, 0, 1);
+      return Observation{Outcome::BLOCK, 0};
+    }
+    if (op.kind == OpKind::HANDOFF) {
+      LiveBlock& block = model_.slot(op.slot);
+      if (!block.present()) return Observation{Outcome::SKIPPED, 0};
+      runner_.release(op_index, &op, block, false);
+      block = LiveBlock{};
+      return Observation{Outcome::BLOCK, 0};
+    }
+    return runner_.run(op_index, op);
+  }
+
+  void run_free_running_thread(FreeRunningThread* self);
+
+ private:
+  void run_lock_step();
+  void run_free_running();
+  bool start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op, unsigned op_index);
+  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op& op);
+  void stop_worker(unsigned thread_index);
+  void drain_mailbox(unsigned thread_index);
+  Observation hand_off(unsigned op_index, const Op& op);
+  void verify_slots(unsigned op_index, const Op& op, unsigned first_slot, unsigned stride);
+  void release_everything();
+
+  const OpStream& stream_;
+  const RunConfig& config_;
+  RunResult* result_;
+  ShadowModel model_;
+  ViolationSink violations_;
+  OpRunner runner_;
+  LockStepWorker workers_[MAX_THREADS];
+  FreeRunningThread free_threads_[MAX_THREADS];
+  Mailbox mailboxes_[MAX_THREADS];
+};
+
+void* lock_step_worker_main(void* argument) {
+  auto* worker = static_cast<LockStepWorker*>(argument);
+  std::unique_lock<std::mutex> lock(worker->mutex);
+  for (;;) {
+    worker->changed.wait(lock, [&] { return worker->op != nullptr || worker->stop; });
+    if (worker->stop) return nullptr;
+    const Op& op = *worker->op;
+    const unsigned op_index = worker->op_index;
+    lock.unlock();
+    const Observation observation = worker->owner->execute_lock_step_op(op_index, op);
+    lock.lock();
+    worker->observation = observation;
+    worker->op = nullptr;
+    worker->done = true;
+    worker->changed.notify_all();
+  }
+}
+
+void* free_running_main(void* argument) {
+  auto* self = static_cast<FreeRunningThread*>(argument);
+  self->owner->run_free_running_thread(self);
+  return nullptr;
+}
+
+bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op,
+                                   unsigned op_index) {
+  const int error = pthread_create(thread, nullptr, main, argument);
+  if (error == 0) return true;
+  violations_.report(op_index, op, "harness: pthread_create failed: %s", std::strerror(error));
+  return false;
+}
+
+Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op& op) {
+  LockStepWorker& worker = workers_[thread_index];
+  if (!worker.running) {
+    worker.owner = this;
+    worker.stop = false;
+    if (!start_thread(&worker.thread, lock_step_worker_main, &worker, &op, op_index)) {
+      return Observation{Outcome::SKIPPED, 0};
+    }
+    worker.running = true;
+  }
+  std::unique_lock<std::mutex> lock(worker.mutex);
+  worker.op = &op;
+  worker.op_index = op_index;
+  worker.done = false;
+  worker.changed.notify_all();
+  worker.changed.wait(lock, [&] { return worker.done; });
+  return worker.observation;
+}
+
+void StreamExecution::stop_worker(unsigned thread_index) {
+  LockStepWorker& worker = workers_[thread_index];
+  if (!worker.running) return;
+  {
+    std::lock_guard<std::mutex> lock(worker.mutex);
+    worker.stop = true;
+    worker.changed.notify_all();
+  }
+  pthread_join(worker.thread, nullptr);
+  worker.running = false;
+}
+
+void StreamExecution::run_lock_step() {
+  for (unsigned i = 0; i < stream_.op_count && !violations_.failed(); ++i) {
+    const Op& op = stream_.ops[i];
+    const unsigned thread_index = op.kind == OpKind::HANDOFF ? op.to_thread : op.thread;
+    Observation& observation = result_->observations[i];
+    if (op.kind == OpKind::THREAD_END) {
+      const bool ends_worker = thread_index != 0 && workers_[thread_index].running;
+      stop_worker(thread_index);
+      observation = Observation{ends_worker ? Outcome::BLOCK : Outcome::SKIPPED, 0};
+    } else if (thread_index == 0) {
+      observation = execute_lock_step_op(i, op);
+    } else {
+      observation = dispatch_to_worker(thread_index, i, op);
+    }
+  }
+  for (unsigned t = 1; t < MAX_THREADS; ++t) stop_worker(t);
+}
+
+void StreamExecution::drain_mailbox(unsigned thread_index) {
+  LiveBlock block;
+  while (!violations_.failed() && mailboxes_[thread_index].take(&block)) {
+    runner_.release(NO_OP_INDEX, nullptr, block, false);
+  }
+}
+
+Observation StreamExecution::hand_off(unsigned op_index, const Op& op) {
+  LiveBlock& block = model_.slot(op.slot);
+  if (!block.present()) return Observation{Outcome::SKIPPED, 0};
+  if (!mailboxes_[op.to_thread].post(block)) runner_.release(op_index, &op, block, false);
+  block = LiveBlock{};
+  return Observation{Outcome::BLOCK, 0};
+}
+
+void StreamExecution::run_free_running_thread(FreeRunningThread* self) {
+  const unsigned thread_count = stream_.thread_count;
+  const unsigned me = self->thread_index;
+  for (unsigned i = self->next_op; i < stream_.op_count && !violations_.failed(); ++i) {
+    Op op = stream_.ops[i];
+    if (op.thread != me) continue;
+    drain_mailbox(me);
+    // This thread's share of the slots: those with slot % thread_count == me.
+    op.slot = static_cast<std::uint8_t>(op.slot - op.slot % thread_count + me);
+    if (op.slot >= SLOT_COUNT) op.slot = static_cast<std::uint8_t>(op.slot - thread_count);
+    Observation& observation = result_->observations[i];
+    if (op.kind == OpKind::THREAD_END) {
+      observation = Observation{Outcome::BLOCK, 0};
+      self->next_op = i + 1;
+      // Holding the lock until the successor is published keeps the successor's own
+      // THREAD_END from publishing first; the coordinator consumes them in order.
+      std::unique_lock<std::mutex> lock(self->mutex);
+      self->changed.wait(lock, [&] { return !self->successor_pending; });
+      self->successor_pending = start_thread(&self->successor, free_running_main, self, &op, i);
+      return;
+    }
+    if (op.kind == OpKind::HANDOFF) {
+      observation = hand_off(i, op);
+    } else if (op.kind == OpKind::VERIFY_ALL) {
+      verify_slots(i, op, me, thread_count);
+      observation = Observation{Outcome::BLOCK, 0};
+    } else {
+      observation = runner_.run(i, op);
+    }
+  }
+  drain_mailbox(me);
+}
+
+void StreamExecution::run_free_running() {
+  const unsigned thread_count = stream_.thread_count;
+  unsigned started = 0;
+  for (; started < thread_count; ++started) {
+    FreeRunningThread& logical = free_threads_[started];
+    logical.owner = this;
+    logical.thread_index = started;
+    if (!start_thread(&logical.thread, free_running_main, &logical, nullptr, NO_OP_INDEX)) break;
+  }
+  for (unsigned t = 0; t < started; ++t) {
+    FreeRunningThread& logical = free_threads_[t];
+    pthread_t current = logical.thread;
+    for (;;) {
+      pthread_join(current, nullptr);
+      std::lock_guard<std::mutex> lock(logical.mutex);
+      if (!logical.successor_pending) break;  // the logical thread ran out of ops
+      current = logical.successor;
+      logical.successor_pending = false;
+      logical.changed.notify_all();
+    }
+  }
+}
+
+void StreamExecution::verify_slots(unsigned op_index, const Op& op, unsigned first_slot, unsigned stride) {
+  for (unsigned s = first_slot; s < SLOT_COUNT && !violations_.failed(); s += stride) {
+    const LiveBlock& block = model_.slot(s);
+    if (block.present()) runner_.verify(op_index, &op, block, "on verify_all");
+  }
+}
+
+void StreamExecution::release_everything() {
+  for (unsigned s = 0; s < SLOT_COUNT && !violations_.failed(); ++s) {
+    LiveBlock& block = model_.slot(s);
+    if (block.present()) runner_.release(NO_OP_INDEX, nullptr, block, false);
+    block = LiveBlock{};
+  }
+  for (unsigned t = 0; t < MAX_THREADS; ++t) drain_mailbox(t);
+}
+
+}  // namespace
+
+void execute_op_stream(const OpStream& stream, const AllocatorTarget& target, const RunConfig& config,
+                       RunResult* result) {
+  result->verdict = Verdict::PASS;
+  result->failing_op = NO_OP_INDEX;
+  result->message[0] = '\0';
+  StreamExecution execution(stream, target, config, result);
+  execution.run();
+}
+
+}  // namespace hafuzz

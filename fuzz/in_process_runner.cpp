@@ -1,0 +1,32 @@
+#include "executor.h"
+#include "op_binary.h"
+#include "target_runner.h"
+
+namespace hafuzz {
+namespace {
+
+class InProcessRunner final : public TargetRunner {
+ public:
+  explicit InProcessRunner(const AllocatorTarget& target)
+      : target_(target), name_(target.name), stream_(std::make_unique<OpStream>()) {}
+
+  const std::string& name() const override { return name_; }
+
+  void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) override {
+    decode_op_stream(data, size_bytes, stream_.get());
+    execute_op_stream(*stream_, target_, config, result);
+  }
+
+ private:
+  const AllocatorTarget& target_;
+  std::string name_;
+  std::unique_ptr<OpStream> stream_;  // 128 KiB: too large for the stack of every caller
+};
+
+}  // namespace
+
+std::unique_ptr<TargetRunner> make_in_process_runner(const AllocatorTarget& target) {
+  return std::make_unique<InProcessRunner>(target);
+}
+
+}  // namespace hafuzz

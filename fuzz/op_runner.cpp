@@ -1,0 +1,375 @@
+#include "op_runner.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <new>
+
+#include "pattern.h"
+
+namespace hafuzz {
+namespace {
+
+constexpr std::size_t FUNDAMENTAL_ALIGN_BYTES = alignof(std::max_align_t);
+constexpr std::size_t PAGE_BYTES = 4096;
+
+// Hides a pointer from the optimiser, so calls on the target are never folded away.
+void* opaque(void* pointer) {
+  asm volatile("" : "+r"(pointer));
+  return pointer;
+}
+
+bool is_power_of_two(std::size_t value) { return value != 0 && (value & (value - 1)) == 0; }
+
+std::size_t bit_floor(std::size_t value) { return value == 0 ? 0 : std::size_t{1} << (63 - __builtin_clzll(value)); }
+
+// C17 DR 445: a block smaller than the fundamental alignment need only be aligned for the
+// objects that fit in it (jemalloc returns 8-aligned 8-byte blocks).
+std::size_t weak_fundamental_align(std::size_t size_bytes) {
+  const std::size_t fit = bit_floor(size_bytes == 0 ? 1 : size_bytes);
+  return fit < FUNDAMENTAL_ALIGN_BYTES ? fit : FUNDAMENTAL_ALIGN_BYTES;
+}
+
+bool alignment_valid(const Op& op) {
+  if (op.kind == OpKind::POSIX_MEMALIGN) {
+    return is_power_of_two(op.align) && op.align % sizeof(void*) == 0;
+  }
+  return is_power_of_two(op.align);
+}
+
+bool takes_alignment(OpKind kind) { return op_info(kind).fields & FIELD_ALIGN; }
+
+// Alignment a returned block must have.
+std::size_t required_alignment(const Op& op, std::size_t request_bytes) {
+  const std::size_t weak = weak_fundamental_align(request_bytes);
+  if (op.kind == OpKind::VALLOC || op.kind == OpKind::PVALLOC) return PAGE_BYTES;
+  if (takes_alignment(op.kind) && alignment_valid(op)) return op.align > weak ? op.align : weak;
+  return weak;
+}
+
+BlockOrigin origin_of(OpKind kind) {
+  switch (kind) {
+    case OpKind::ALIGNED_ALLOC:
+      return BlockOrigin::ALIGNED_ALLOC;
+    case OpKind::POSIX_MEMALIGN:
+    case OpKind::MEMALIGN:
+    case OpKind::VALLOC:
+    case OpKind::PVALLOC:
+      return BlockOrigin::MEMALIGN;
+    case OpKind::NEW:
+    case OpKind::NEW_NOTHROW:
+      return BlockOrigin::NEW;
+    case OpKind::NEW_ARRAY:
+      return BlockOrigin::NEW_ARRAY;
+    case OpKind::NEW_ALIGNED:
+      return BlockOrigin::NEW_ALIGNED;
+    default:
+      return BlockOrigin::MALLOC;
+  }
+}
+
+bool is_new_origin(BlockOrigin origin) {
+  return origin == BlockOrigin::NEW || origin == BlockOrigin::NEW_ARRAY || origin == BlockOrigin::NEW_ALIGNED;
+}
+
+// Bytes an op asks for; *impossible when count * size overflows or no address space holds it.
+std::size_t request_bytes_of(const Op& op, bool* impossible) {
+  std::size_t bytes = op.size;
+  bool overflow = false;
+  if (op_info(op.kind).fields & FIELD_COUNT) overflow = __builtin_mul_overflow(op.count, op.size, &bytes);
+  *impossible = overflow || bytes >= IMPOSSIBLE_MIN_BYTES;
+  return bytes;
+}
+
+Observation observed(Outcome outcome, int error = 0) { return Observation{outcome, error}; }
+
+void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
+  // A throwing operator new never sees a request that may fail (an impossible size, an
+  // alignment above the required 4 MiB): ASan aborts there instead of throwing, so those go to
+  // the nothrow form, which must return NULL.
+  const bool may_fail = impossible || op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
+  if (op.kind == OpKind::NEW_NOTHROW || may_fail) {
+    if (op.kind == OpKind::NEW_ALIGNED) {
+      return ::operator new (bytes, std::align_val_t{op.align}, std::nothrow);
+    }
+    return op.kind == OpKind::NEW_ARRAY ? ::operator new[](bytes, std::nothrow) : ::operator new(bytes, std::nothrow);
+  }
+  try {
+    if (op.kind == OpKind::NEW_ALIGNED) return ::operator new (bytes, std::align_val_t{op.align});
+    return op.kind == OpKind::NEW_ARRAY ? ::operator new[](bytes) : ::operator new(bytes);
+  } catch (const std::bad_alloc&) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+void* OpRunner::call_allocation(const Op& op, std::size_t request_bytes, bool impossible, int* error) {
+  const AllocatorTarget& t = target_;
+  errno = 0;
+  void* block = nullptr;
+  switch (op.kind) {
+    case OpKind::MALLOC:
+      block = t.malloc_fn(op.size);
+      break;
+    case OpKind::CALLOC:
+      block = t.calloc_fn(op.count, op.size);
+      break;
+    case OpKind::ALIGNED_ALLOC:
+      block = t.aligned_alloc_fn(op.align, op.size);
+      break;
+    case OpKind::MEMALIGN:
+      block = t.memalign_fn(op.align, op.size);
+      break;
+    case OpKind::VALLOC:
+      block = t.valloc_fn(op.size);
+      break;
+    case OpKind::PVALLOC:
+      block = t.pvalloc_fn(op.size);
+      break;
+    case OpKind::POSIX_MEMALIGN: {
+      const int status = t.posix_memalign_fn(&block, op.align, op.size);
+      if (status != 0) {
+        *error = status;
+        return nullptr;
+      }
+      break;
+    }
+    default:
+      block = call_operator_new(op, request_bytes, impossible);
+      break;
+  }
+  *error = errno;
+  return opaque(block);
+}
+
+Observation OpRunner::run(unsigned op_index, const Op& op) {
+  if (!target_supports(target_, op.kind)) return observed(Outcome::UNSUPPORTED);
+  LiveBlock& block = model_.slot(op.slot);
+  switch (op.kind) {
+    case OpKind::REALLOC:
+    case OpKind::REALLOCARRAY:
+      return reallocate(op_index, op);
+    case OpKind::FREE:
+    case OpKind::FREE_SIZED:
+      if (!block.present()) {
+        target_.free_fn(nullptr);
+        return observed(Outcome::BLOCK);
+      }
+      release(op_index, &op, block, op.kind == OpKind::FREE_SIZED);
+      block = LiveBlock{};
+      return observed(Outcome::BLOCK);
+    case OpKind::USABLE_SIZE: {
+      if (!block.present()) return observed(Outcome::SKIPPED);
+      const std::size_t usable = target_.usable_size_fn(block.address);
+      if (usable < block.size_bytes) {
+        violations_.report(op_index, &op, "malloc_usable_size %zu < requested %zu", usable, block.size_bytes);
+      }
+      return observed(Outcome::BLOCK);
+    }
+    case OpKind::WRITE:
+      if (!block.present()) return observed(Outcome::SKIPPED);
+      if (!verify(op_index, &op, block, "before write")) return observed(Outcome::BLOCK);
+      block.seed = next_seed();
+      write_pattern(block.address, block.size_bytes, block.seed);
+      return observed(Outcome::BLOCK);
+    case OpKind::VERIFY:
+      if (!block.present()) return observed(Outcome::SKIPPED);
+      verify(op_index, &op, block, "on verify");
+      return observed(Outcome::BLOCK);
+    default:
+      return allocate(op_index, op);
+  }
+}
+
+Observation OpRunner::allocate(unsigned op_index, const Op& op) {
+  // operator new(align_val_t) with an alignment that is not a power of two is undefined.
+  if (op.kind == OpKind::NEW_ALIGNED && !is_power_of_two(op.align)) {
+    return observed(Outcome::SKIPPED);
+  }
+  bool impossible = false;
+  const std::size_t request_bytes = request_bytes_of(op, &impossible);
+  if (!impossible && !model_.fits_live_cap(request_bytes, config_.live_cap_bytes)) {
+    return observed(Outcome::SKIPPED);
+  }
+  if ((impossible && op.kind == OpKind::NEW_ALIGNED && target_.aligned_new_wraps_huge_sizes) ||
+      (takes_alignment(op.kind) && op.align > target_.max_alignment_bytes)) {
+    return observed(Outcome::SKIPPED);  // known defects beneath the target (allocator_target.h)
+  }
+  LiveBlock& slot = model_.slot(op.slot);
+  if (slot.present()) {  // a slot holds one block: the old one goes first
+    release(op_index, &op, slot, false);
+    slot = LiveBlock{};
+    if (violations_.failed()) return observed(Outcome::SKIPPED);
+  }
+  int error = 0;
+  void* address = call_allocation(op, request_bytes, impossible, &error);
+  if (address == nullptr) {
+    check_failure(op_index, op, request_bytes, impossible, error);
+    return observed(Outcome::NO_BLOCK, error);
+  }
+  if (impossible || (op.kind == OpKind::POSIX_MEMALIGN && !alignment_valid(op))) {
+    violations_.report(op_index, &op, "returned %p for a request that must fail", address);
+    return observed(Outcome::BLOCK);
+  }
+  const bool zeroed = op.kind == OpKind::CALLOC;
+  LiveBlock block{address, request_bytes, takes_alignment(op.kind) ? op.align : 0, zeroed ? 0 : next_seed(),
+                  origin_of(op.kind)};
+  if (!accept_block(op_index, op, block, required_alignment(op, request_bytes))) {
+    return observed(Outcome::BLOCK);
+  }
+  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)")) {
+    return observed(Outcome::BLOCK);
+  }
+  if (!zeroed) write_pattern(address, request_bytes, block.seed);
+  slot = block;
+  return observed(Outcome::BLOCK);
+}
+
+Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
+  LiveBlock& slot = model_.slot(op.slot);
+  if (slot.present() && is_new_origin(slot.origin)) return observed(Outcome::SKIPPED);
+  bool impossible = false;
+  const std::size_t request_bytes = request_bytes_of(op, &impossible);
+  const std::size_t growth_bytes = request_bytes > slot.size_bytes ? request_bytes - slot.size_bytes : 0;
+  if (!impossible && !model_.fits_live_cap(growth_bytes, config_.live_cap_bytes)) {
+    return observed(Outcome::SKIPPED);
+  }
+  const LiveBlock old_block = slot;
+  // Out of the model before the call: once realloc runs, another thread may get this address.
+  if (old_block.present()) {
+    if (!verify(op_index, &op, old_block, "before realloc")) return observed(Outcome::BLOCK);
+    model_.retire(old_block);
+  }
+  errno = 0;
+  void* address = op.kind == OpKind::REALLOC ? target_.realloc_fn(old_block.address, op.size)
+                                             : target_.reallocarray_fn(old_block.address, op.count, op.size);
+  address = opaque(address);
+  const int error = errno;
+  if (address == nullptr) {
+    if (request_bytes == 0 && !impossible) {  // realloc(p, 0) freed p (glibc, hardalloc)
+      slot = LiveBlock{};
+      return observed(Outcome::NO_BLOCK, error);
+    }
+    check_failure(op_index, op, request_bytes, impossible, error);
+    if (old_block.present()) {
+      LiveBlock overlapped;
+      model_.admit(old_block, &overlapped);  // it was live and disjoint a moment ago
+      verify(op_index, &op, old_block, "after a failed realloc");
+    }
+    return observed(Outcome::NO_BLOCK, error);
+  }
+  slot = LiveBlock{};
+  if (impossible) {
+    violations_.report(op_index, &op, "returned %p for a request that must fail", address);
+    return observed(Outcome::BLOCK);
+  }
+  const std::size_t kept_bytes = request_bytes < old_block.size_bytes ? request_bytes : old_block.size_bytes;
+  LiveBlock block{address, request_bytes, 0, old_block.seed, BlockOrigin::MALLOC};
+  if (!accept_block(op_index, op, block, weak_fundamental_align(request_bytes))) {
+    return observed(Outcome::BLOCK);
+  }
+  LiveBlock moved = old_block;
+  moved.address = address;
+  if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", kept_bytes)) {
+    return observed(Outcome::BLOCK);
+  }
+  block.seed = next_seed();
+  write_pattern(address, request_bytes, block.seed);
+  slot = block;
+  return observed(Outcome::BLOCK);
+}
+
+void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error) {
+  const bool bad_align = takes_alignment(op.kind) && !alignment_valid(op);
+  const bool extreme_align = takes_alignment(op.kind) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
+  // C11 made aligned_alloc fail here; C17 (DR 460) lets it succeed; ASan fails with EINVAL.
+  const bool odd_aligned_size = op.kind == OpKind::ALIGNED_ALLOC && op.align != 0 && request_bytes % op.align != 0;
+  // aligned_alloc and memalign may reject a bad alignment or round it up to a power of two
+  // that is then too large (glibc); posix_memalign must reject it (POSIX).
+  const bool rounds_bad_align_up = bad_align && op.kind != OpKind::POSIX_MEMALIGN;
+  if (!(bad_align || impossible || extreme_align || odd_aligned_size || request_bytes == 0)) {
+    violations_.report(op_index, &op, "returned NULL (errno %d) for a satisfiable request", error);
+    return;
+  }
+  const bool einval_allowed = bad_align || extreme_align || odd_aligned_size;
+  const bool enomem_allowed = impossible || extreme_align || rounds_bad_align_up || request_bytes == 0;
+  if (!(error == EINVAL && einval_allowed) && !(error == ENOMEM && enomem_allowed)) {
+    violations_.report(op_index, &op, "failed with errno %d, expected %s", error,
+                       einval_allowed && enomem_allowed ? "EINVAL or ENOMEM"
+                       : einval_allowed                 ? "EINVAL"
+                                                        : "ENOMEM");
+  }
+}
+
+bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, std::size_t required_align) {
+  const auto address = reinterpret_cast<std::uintptr_t>(block.address);
+  if (address % required_align != 0) {
+    violations_.report(op_index, &op, "block %p is not aligned to %zu", block.address, required_align);
+    return false;
+  }
+  const std::size_t usable = target_.usable_size_fn != nullptr ? target_.usable_size_fn(block.address) : SIZE_MAX;
+  if (usable < block.size_bytes) {
+    violations_.report(op_index, &op, "malloc_usable_size %zu < requested %zu", usable, block.size_bytes);
+    return false;
+  }
+  LiveBlock overlapped;
+  if (!model_.admit(block, &overlapped)) {
+    violations_.report(op_index, &op, "block [%p, +%zu) overlaps live block [%p, +%zu)", block.address,
+                       block.size_bytes, overlapped.address, overlapped.size_bytes);
+    return false;
+  }
+  return true;
+}
+
+bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when,
+                      std::size_t limit_bytes) {
+  const std::size_t mismatch = find_pattern_mismatch(block.address, block.size_bytes, block.seed, limit_bytes);
+  if (mismatch == SIZE_MAX) return true;
+  const auto* bytes = static_cast<const volatile std::uint8_t*>(block.address);
+  violations_.report(op_index, op, "contents changed %s: block %p size %zu, byte %zu is 0x%02x, expected 0x%02x", when,
+                     block.address, block.size_bytes, mismatch, unsigned{bytes[mismatch]},
+                     unsigned{pattern_byte(block.seed, mismatch)});
+  return false;
+}
+
+void OpRunner::release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized) {
+  if (!verify(op_index, op, block, "before free")) return;
+  model_.retire(block);
+  void* address = opaque(block.address);
+  const std::size_t size = block.size_bytes;
+  const std::align_val_t align{block.align_bytes};
+  switch (block.origin) {
+    case BlockOrigin::NEW:
+      if (sized)
+        ::operator delete(address, size);
+      else
+        ::operator delete(address);
+      return;
+    case BlockOrigin::NEW_ARRAY:
+      if (sized)
+        ::operator delete[](address, size);
+      else
+        ::operator delete[](address);
+      return;
+    case BlockOrigin::NEW_ALIGNED:
+      if (sized)
+        ::operator delete(address, size, align);
+      else
+        ::operator delete(address, align);
+      return;
+    case BlockOrigin::MALLOC:
+      if (sized && target_.free_sized_fn != nullptr) return target_.free_sized_fn(address, size);
+      break;
+    case BlockOrigin::ALIGNED_ALLOC:
+      if (sized && target_.free_aligned_sized_fn != nullptr && is_power_of_two(block.align_bytes)) {
+        return target_.free_aligned_sized_fn(address, block.align_bytes, size);
+      }
+      break;
+    case BlockOrigin::MEMALIGN:
+      break;
+  }
+  target_.free_fn(address);
+}
+
+}  // namespace hafuzz

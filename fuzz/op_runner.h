@@ -1,0 +1,56 @@
+// The meaning of each op on one target, and every check the shadow model makes after it.
+//
+// What is checked (C17 7.22.3, POSIX, C++ [new.delete]): a returned block overlaps no live
+// block, is aligned as promised, has a usable size >= the request, keeps its contents until
+// freed (and across realloc up to the smaller size), is zero when it comes from calloc; a
+// request no allocator can satisfy gives NULL and ENOMEM; an invalid posix_memalign alignment
+// gives EINVAL. A NULL on a request that fits the live-bytes cap is a failure too.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "allocator_target.h"
+#include "run_result.h"
+#include "shadow_model.h"
+#include "violation_sink.h"
+
+namespace hafuzz {
+
+class OpRunner {
+ public:
+  OpRunner(const AllocatorTarget& target, const RunConfig& config, ShadowModel& model, ViolationSink& violations)
+      : target_(target), config_(config), model_(model), violations_(violations) {}
+
+  // Runs an op on the calling thread. The caller owns op.slot for the duration; HANDOFF,
+  // THREAD_END and VERIFY_ALL belong to the executor.
+  Observation run(unsigned op_index, const Op& op);
+
+  // Checks a block's contents, then releases it as it was made (sized or not).
+  void release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized);
+
+  // Checks a block's contents (below limit_bytes, or all); reports and returns false on a
+  // mismatch. The block's address may differ from where its pattern was written (realloc).
+  bool verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when,
+              std::size_t limit_bytes = SIZE_MAX);
+
+  const AllocatorTarget& target() const { return target_; }
+
+ private:
+  Observation allocate(unsigned op_index, const Op& op);
+  Observation reallocate(unsigned op_index, const Op& op);
+  void* call_allocation(const Op& op, std::size_t request_bytes, bool impossible, int* error);
+  void check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error);
+  // Checks a fresh block and records it in the model; false when it broke a promise.
+  bool accept_block(unsigned op_index, const Op& op, LiveBlock& block, std::size_t required_align);
+  std::uint64_t next_seed() { return seed_counter_.fetch_add(1, std::memory_order_relaxed); }
+
+  const AllocatorTarget& target_;
+  const RunConfig& config_;
+  ShadowModel& model_;
+  ViolationSink& violations_;
+  // relaxed: seeds need only be distinct; in lock-step mode the sequence is deterministic.
+  std::atomic<std::uint64_t> seed_counter_{1};
+};
+
+}  // namespace hafuzz

@@ -1,0 +1,197 @@
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "child_channel.h"
+#include "target_runner.h"
+
+extern char** environ;
+
+namespace hafuzz {
+namespace {
+
+constexpr int DEFAULT_TIMEOUT_MS = 20000;
+constexpr const char* CHILD_NAME = "ha_fuzz_child";
+
+int timeout_ms() {
+  const char* text = std::getenv("HARDALLOC_FUZZ_TIMEOUT_MS");
+  return text != nullptr ? std::atoi(text) : DEFAULT_TIMEOUT_MS;
+}
+
+// HARDALLOC_FUZZ_CHILD, else ha_fuzz_child next to this executable, else the build's copy.
+std::string child_executable() {
+  if (const char* path = std::getenv("HARDALLOC_FUZZ_CHILD")) return path;
+  char self[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length > 0) {
+    std::string sibling(self, static_cast<std::size_t>(length));
+    sibling = sibling.substr(0, sibling.rfind('/') + 1) + CHILD_NAME;
+    if (access(sibling.c_str(), X_OK) == 0) return sibling;
+  }
+  return HA_FUZZ_CHILD_PATH;
+}
+
+void set_inheritable(int fd) { fcntl(fd, F_SETFD, 0); }
+
+class PreloadRunner final : public TargetRunner {
+ public:
+  PreloadRunner(std::string library_path, bool fresh_process_per_input, ChildChannel* channel, int memory_fd)
+      : library_path_(std::move(library_path)),
+        fresh_process_per_input_(fresh_process_per_input),
+        channel_(channel),
+        memory_fd_(memory_fd),
+        timeout_ms_(timeout_ms()) {
+    name_ = library_path_.substr(library_path_.rfind('/') + 1);
+    signal(SIGPIPE, SIG_IGN);  // a dead child must read as EOF, not kill the harness
+  }
+
+  ~PreloadRunner() override {
+    stop_child();
+    munmap(channel_, sizeof(ChildChannel));
+    close(memory_fd_);
+  }
+
+  const std::string& name() const override { return name_; }
+
+  void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) override {
+    if (child_ < 0) start_child();
+    channel_->config = config;
+    channel_->input_size_bytes =
+        static_cast<std::uint32_t>(size_bytes < CHANNEL_INPUT_BYTES ? size_bytes : CHANNEL_INPUT_BYTES);
+    std::memcpy(channel_->input, data, channel_->input_size_bytes);
+    const char token = 'r';
+    pollfd reply{reply_fd_, POLLIN, 0};
+    const bool sent = write(request_fd_, &token, 1) == 1;
+    const int ready = sent ? poll(&reply, 1, timeout_ms_) : 1;
+    char answer = 0;
+    if (ready == 0) {
+      kill(child_, SIGKILL);
+      finish_with(result, Verdict::HANG, "no answer within HARDALLOC_FUZZ_TIMEOUT_MS=%d ms", timeout_ms_);
+    } else if (read(reply_fd_, &answer, 1) == 1) {
+      copy_result(result);
+      // After a failure the child's heap may be corrupt.
+      if (fresh_process_per_input_ || result->verdict != Verdict::PASS) stop_child();
+    } else {
+      finish_with(result, Verdict::CRASH, "%s", "");
+    }
+  }
+
+ private:
+  void start_child() {
+    int request[2];
+    int reply[2];
+    if (pipe2(request, O_CLOEXEC) != 0 || pipe2(reply, O_CLOEXEC) != 0) std::abort();
+    const std::string executable = child_executable();
+    std::vector<std::string> variables;
+    for (char** variable = environ; *variable != nullptr; ++variable) {
+      if (std::strncmp(*variable, "LD_PRELOAD=", 11) != 0) variables.emplace_back(*variable);
+    }
+    variables.push_back("LD_PRELOAD=" + library_path_);
+    variables.push_back(std::string(CHANNEL_ENV) + "=" + std::to_string(memory_fd_) + "," + std::to_string(request[0]) +
+                        "," + std::to_string(reply[1]));
+    std::vector<char*> envp;
+    for (std::string& variable : variables) envp.push_back(variable.data());
+    envp.push_back(nullptr);
+    char* argv[] = {const_cast<char*>(executable.c_str()), nullptr};
+    child_ = fork();
+    if (child_ == 0) {
+      set_inheritable(memory_fd_);
+      set_inheritable(request[0]);
+      set_inheritable(reply[1]);
+      execve(executable.c_str(), argv, envp.data());
+      _exit(127);
+    }
+    close(request[0]);
+    close(reply[1]);
+    request_fd_ = request[1];
+    reply_fd_ = reply[0];
+  }
+
+  void stop_child() {
+    if (child_ < 0) return;
+    close(request_fd_);  // the child's read sees EOF and it exits
+    close(reply_fd_);
+    kill(child_, SIGKILL);
+    waitpid(child_, nullptr, 0);
+    child_ = -1;
+  }
+
+  // Reaps the child and describes how it ended after the detail text.
+  void finish_with(RunResult* result, Verdict verdict, const char* format, ...) __attribute__((format(printf, 4, 5))) {
+    int status = 0;
+    waitpid(child_, &status, 0);
+    close(request_fd_);
+    close(reply_fd_);
+    child_ = -1;
+    char detail[RESULT_MESSAGE_BYTES / 2];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(detail, sizeof detail, format, args);
+    va_end(args);
+    result->verdict = verdict;
+    result->failing_op = NO_OP_INDEX;
+    result->observation_count = 0;
+    if (WIFSIGNALED(status)) {
+      std::snprintf(result->message, RESULT_MESSAGE_BYTES, "child with %s killed by signal %d (%s) %s", name_.c_str(),
+                    WTERMSIG(status), strsignal(WTERMSIG(status)), detail);
+    } else {
+      std::snprintf(result->message, RESULT_MESSAGE_BYTES, "child with %s exited with status %d %s", name_.c_str(),
+                    WEXITSTATUS(status), detail);
+    }
+  }
+
+  void copy_result(RunResult* result) const {
+    const RunResult& shared = channel_->result;
+    result->verdict = shared.verdict;
+    result->failing_op = shared.failing_op;
+    std::memcpy(result->message, shared.message, RESULT_MESSAGE_BYTES);
+    result->observation_count = shared.observation_count;
+    std::memcpy(result->observations, shared.observations, shared.observation_count * sizeof(Observation));
+  }
+
+  std::string library_path_;
+  bool fresh_process_per_input_;
+  std::string name_;
+  ChildChannel* channel_;
+  int memory_fd_;
+  int timeout_ms_;
+  pid_t child_ = -1;
+  int request_fd_ = -1;
+  int reply_fd_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<TargetRunner> make_preload_runner(const std::string& library_path, bool fresh_process_per_input,
+                                                  std::string* error) {
+  char absolute[PATH_MAX];
+  if (realpath(library_path.c_str(), absolute) == nullptr || access(absolute, R_OK) != 0) {
+    *error = "cannot read allocator library " + library_path;
+    return nullptr;
+  }
+  const int memory_fd = memfd_create("hafuzz-channel", MFD_CLOEXEC);
+  if (memory_fd < 0 || ftruncate(memory_fd, sizeof(ChildChannel)) != 0) {
+    *error = "memfd_create failed";
+    return nullptr;
+  }
+  void* mapping = mmap(nullptr, sizeof(ChildChannel), PROT_READ | PROT_WRITE, MAP_SHARED, memory_fd, 0);
+  if (mapping == MAP_FAILED) {
+    *error = "mmap of the channel failed";
+    close(memory_fd);
+    return nullptr;
+  }
+  return std::make_unique<PreloadRunner>(absolute, fresh_process_per_input, static_cast<ChildChannel*>(mapping),
+                                         memory_fd);
+}
+
+}  // namespace hafuzz

@@ -1,0 +1,68 @@
+// What one run of an op stream on one target produced: a verdict and, per op, what a
+// program could observe. Plain data of fixed size, so a child process can write it into
+// shared memory without allocating.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "op.h"
+
+namespace hafuzz {
+
+enum class ThreadMode : std::uint8_t {
+  LOCK_STEP,     // one op at a time, each on its thread: deterministic, every failure replays
+  FREE_RUNNING,  // each thread runs its own ops concurrently: for campaigns
+};
+
+struct RunConfig {
+  ThreadMode thread_mode = ThreadMode::LOCK_STEP;
+  // Allocations that would take the live requested bytes above this are skipped.
+  std::size_t live_cap_bytes = std::size_t{64} << 20;
+};
+
+enum class Outcome : std::uint8_t {
+  BLOCK,        // the call returned memory (or, for ops without a result, succeeded)
+  NO_BLOCK,     // the call returned NULL / an error code; Observation::error_number says which
+  SKIPPED,      // not run: empty slot, live-bytes cap, or a call the model must not make
+  UNSUPPORTED,  // the target lacks the function (operator new on a prefixed API)
+};
+
+struct Observation {
+  Outcome outcome;
+  int error_number;  // errno (or posix_memalign's return) when outcome == NO_BLOCK, else 0
+};
+
+enum class Verdict : std::uint8_t {
+  PASS,
+  VIOLATION,  // the shadow model saw a broken promise (message says which)
+  CRASH,      // the target killed its process
+  HANG,       // the target did not finish in time
+};
+
+inline constexpr std::size_t RESULT_MESSAGE_BYTES = 512;
+inline constexpr unsigned NO_OP_INDEX = ~0u;
+
+struct RunResult {
+  Verdict verdict;
+  unsigned failing_op;  // index of the op that failed, or NO_OP_INDEX
+  char message[RESULT_MESSAGE_BYTES];
+  unsigned observation_count;  // ops observed, in stream order
+  Observation observations[MAX_OPS];
+};
+
+inline const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::PASS:
+      return "pass";
+    case Verdict::VIOLATION:
+      return "violation";
+    case Verdict::CRASH:
+      return "crash";
+    case Verdict::HANG:
+      return "hang";
+  }
+  return "?";
+}
+
+}  // namespace hafuzz

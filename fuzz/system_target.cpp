@@ -1,0 +1,121 @@
+// The process's malloc. In a child with an allocator library preloaded these names bind to
+// that library, exactly as in any program.
+#include <dlfcn.h>
+#include <malloc.h>
+#include <stdlib.h>
+
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+#include "allocator_target.h"
+
+namespace hafuzz {
+namespace {
+
+std::size_t system_usable_size(void* block) { return malloc_usable_size(block); }
+
+#if defined(__SANITIZE_ADDRESS__)  // gcc
+#define HA_FUZZ_MALLOC_IS_ASAN 1
+#elif defined(__has_feature)  // clang
+#if __has_feature(address_sanitizer)
+#define HA_FUZZ_MALLOC_IS_ASAN 1
+#endif
+#endif
+
+#if HA_FUZZ_MALLOC_IS_ASAN
+constexpr std::size_t MAX_ALIGNMENT_BYTES = std::size_t{1} << 40;  // ASan's malloc: see the header
+#else
+constexpr std::size_t MAX_ALIGNMENT_BYTES = SIZE_MAX;
+#endif
+
+bool aligned_new_is_libstdcxx() {
+  void* (*aligned_new)(std::size_t, std::align_val_t, const std::nothrow_t&) noexcept = &::operator new;
+  Dl_info info;
+  return dladdr(reinterpret_cast<void*>(aligned_new), &info) != 0 && info.dli_fname != nullptr &&
+         std::strstr(info.dli_fname, "libstdc++") != nullptr;
+}
+
+// The file that defines `function`, or "" when dladdr cannot tell.
+std::string_view defining_file(void* function) {
+  Dl_info info;
+  if (dladdr(function, &info) == 0 || info.dli_fname == nullptr) return {};
+  return info.dli_fname;
+}
+
+// `function` if it comes from the same file as malloc, else null.
+template <class Function>
+Function from_malloc_owner(Function function) {
+  if (function == nullptr) return nullptr;
+  const std::string_view owner = defining_file(reinterpret_cast<void*>(&malloc));
+  return defining_file(reinterpret_cast<void*>(function)) == owner ? function : nullptr;
+}
+
+AllocatorTarget make_system_target() {
+  using FreeSized = void (*)(void*, std::size_t);
+  using FreeAlignedSized = void (*)(void*, std::size_t, std::size_t);
+  AllocatorTarget target{"system",
+                         malloc,
+                         free,
+                         calloc,
+                         realloc,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         nullptr,
+                         true,
+                         aligned_new_is_libstdcxx(),
+                         MAX_ALIGNMENT_BYTES};
+  target.reallocarray_fn = from_malloc_owner(&reallocarray);
+  target.posix_memalign_fn = from_malloc_owner(&posix_memalign);
+  target.aligned_alloc_fn = from_malloc_owner(&aligned_alloc);
+  target.memalign_fn = from_malloc_owner(&memalign);
+  target.valloc_fn = from_malloc_owner(&valloc);
+  target.pvalloc_fn = from_malloc_owner(&pvalloc);
+  target.usable_size_fn = from_malloc_owner(&malloc_usable_size) ? system_usable_size : nullptr;
+  target.free_sized_fn = from_malloc_owner(reinterpret_cast<FreeSized>(dlsym(RTLD_DEFAULT, "free_sized")));
+  target.free_aligned_sized_fn =
+      from_malloc_owner(reinterpret_cast<FreeAlignedSized>(dlsym(RTLD_DEFAULT, "free_aligned_sized")));
+  return target;
+}
+
+}  // namespace
+
+bool target_supports(const AllocatorTarget& target, OpKind kind) {
+  switch (kind) {
+    case OpKind::REALLOCARRAY:
+      return target.reallocarray_fn != nullptr;
+    case OpKind::ALIGNED_ALLOC:
+      return target.aligned_alloc_fn != nullptr;
+    case OpKind::POSIX_MEMALIGN:
+      return target.posix_memalign_fn != nullptr;
+    case OpKind::MEMALIGN:
+      return target.memalign_fn != nullptr;
+    case OpKind::VALLOC:
+      return target.valloc_fn != nullptr;
+    case OpKind::PVALLOC:
+      return target.pvalloc_fn != nullptr;
+    case OpKind::USABLE_SIZE:
+      return target.usable_size_fn != nullptr;
+    case OpKind::NEW:
+    case OpKind::NEW_ARRAY:
+    case OpKind::NEW_ALIGNED:
+    case OpKind::NEW_NOTHROW:
+      return target.has_operators;
+    default:
+      return true;
+  }
+}
+
+const AllocatorTarget& system_target() {
+  static const AllocatorTarget target = make_system_target();
+  return target;
+}
+
+}  // namespace hafuzz

@@ -1,0 +1,278 @@
+// A small allocator with one deliberate bug, chosen at build time, to prove that the fuzzing
+// suite finds allocator bugs (docs/fuzzing.md, "Planted bugs"). Built once per bug, plus once
+// with none, as libplanted_<bug>.so exporting the standard malloc names.
+//
+// Design (its own, deliberately simple): every block has a 16-byte header in front of it.
+// Small requests (<= 64 KiB) are rounded to a size class and served from per-class free lists
+// under one global lock, refilled by carving 1 MiB chunks from mmap. Large and over-aligned
+// requests get their own mapping, whose base and length sit in the mapping's first bytes.
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef PLANTED_BUG
+#error "PLANTED_BUG selects the planted bug (0 for none)"
+#endif
+
+namespace {
+
+enum class PlantedBug {
+  NONE = 0,
+  REALLOC_LOST_BYTE = 1,           // realloc growth does not copy the block's first byte
+  OVERLAPPING_CLASS = 2,           // the 512-byte class is carved at a 256-byte stride
+  CALLOC_RECYCLED_NOT_ZEROED = 3,  // calloc trusts that every block is fresh (zero) memory
+  WRONG_LARGE_ALIGNMENT = 4,       // alignments >= 64 KiB are rounded with half the mask
+  USABLE_SIZE_UNDER = 5,           // malloc_usable_size subtracts the header twice (>= 1 KiB)
+  DOUBLE_FREE_LIST_PUSH = 6,       // a free into an empty list pushes the block twice
+  UNLOCKED_CROSS_THREAD_FREE = 7,  // a free from another thread skips the lock
+};
+constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
+
+constexpr size_t HEADER_BYTES = 16;
+constexpr size_t ALIGN_BYTES = 16;
+constexpr size_t PAGE_BYTES = 4096;
+constexpr size_t CHUNK_BYTES = size_t{1} << 20;
+constexpr size_t MAX_SMALL_BYTES = 64 * 1024;
+constexpr uint32_t LARGE_CLASS = 0xFFFFFFFFu;
+constexpr unsigned CLASS_COUNT = 8 + 10;  // 16..128 by 16, then 256..64 KiB by powers of two
+constexpr size_t MAX_REQUEST_BYTES = PTRDIFF_MAX;
+
+struct Header {
+  uint32_t class_index;  // LARGE_CLASS for a block with its own mapping
+  uint32_t owner;        // thread tag of the allocating thread
+  void* mapping;         // large blocks: the mapping, whose first word is its length
+};
+static_assert(sizeof(Header) == HEADER_BYTES);
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+FreeBlock* g_free_lists[CLASS_COUNT];  // guarded by g_lock
+char* g_chunk_cursor;                  // guarded by g_lock
+char* g_chunk_end;
+uint32_t g_next_thread_tag = 1;  // guarded by g_lock
+__thread uint32_t t_thread_tag;
+
+size_t class_size(unsigned index) { return index < 8 ? (index + 1) * 16 : size_t{256} << (index - 8); }
+
+unsigned class_of(size_t size) {
+  if (size <= 128) return size == 0 ? 0 : static_cast<unsigned>((size - 1) / 16);
+  unsigned index = 8;
+  while (class_size(index) < size) ++index;
+  return index;
+}
+
+size_t carve_stride(unsigned index) {
+  if (BUG == PlantedBug::OVERLAPPING_CLASS && class_size(index) == 512) return 256;
+  return class_size(index) + HEADER_BYTES;
+}
+
+Header* header_of(void* block) { return static_cast<Header*>(block) - 1; }
+
+uint32_t thread_tag() {
+  if (t_thread_tag == 0) {
+    pthread_mutex_lock(&g_lock);
+    t_thread_tag = g_next_thread_tag++;
+    pthread_mutex_unlock(&g_lock);
+  }
+  return t_thread_tag;
+}
+
+void* map_pages(size_t bytes) {
+  void* mapping = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return mapping == MAP_FAILED ? nullptr : mapping;
+}
+
+// Small path. *recycled says whether the block was used before (its bytes are not zero).
+void* small_alloc(size_t size, bool* recycled) {
+  const unsigned index = class_of(size);
+  pthread_mutex_lock(&g_lock);
+  FreeBlock* block = g_free_lists[index];
+  *recycled = block != nullptr;
+  if (block != nullptr) {
+    g_free_lists[index] = block->next;
+  } else {
+    const size_t stride = carve_stride(index);
+    if (g_chunk_cursor == nullptr || g_chunk_cursor + class_size(index) + HEADER_BYTES > g_chunk_end) {
+      char* chunk = static_cast<char*>(map_pages(CHUNK_BYTES));
+      if (chunk == nullptr) {
+        pthread_mutex_unlock(&g_lock);
+        return nullptr;
+      }
+      g_chunk_cursor = chunk;
+      g_chunk_end = chunk + CHUNK_BYTES;
+    }
+    block = reinterpret_cast<FreeBlock*>(g_chunk_cursor + HEADER_BYTES);
+    g_chunk_cursor += stride;
+  }
+  pthread_mutex_unlock(&g_lock);
+  Header* header = header_of(block);
+  header->class_index = index;
+  header->owner = thread_tag();
+  return block;
+}
+
+void push_free(unsigned index, FreeBlock* block) {
+  block->next = g_free_lists[index];
+  g_free_lists[index] = block;
+}
+
+void small_free(void* pointer) {
+  Header* header = header_of(pointer);
+  const unsigned index = header->class_index;
+  auto* block = static_cast<FreeBlock*>(pointer);
+  if (BUG == PlantedBug::UNLOCKED_CROSS_THREAD_FREE && header->owner != thread_tag()) {
+    FreeBlock* head = g_free_lists[index];
+    for (int pause = 0; pause < 5000; ++pause) {
+      asm volatile("pause");  // widens the race window so that 2 cores show it in seconds
+    }
+    block->next = head;
+    g_free_lists[index] = block;
+    return;
+  }
+  pthread_mutex_lock(&g_lock);
+  const bool list_was_empty = g_free_lists[index] == nullptr;
+  push_free(index, block);
+  if (BUG == PlantedBug::DOUBLE_FREE_LIST_PUSH && list_was_empty) push_free(index, block);
+  pthread_mutex_unlock(&g_lock);
+}
+
+// Large or over-aligned: a mapping of its own, the block aligned inside it.
+void* mapped_alloc(size_t size, size_t align) {
+  const size_t slack = align + 2 * HEADER_BYTES;
+  if (size > MAX_REQUEST_BYTES - slack - PAGE_BYTES) return nullptr;
+  const size_t length = (size + slack + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+  char* mapping = static_cast<char*>(map_pages(length));
+  if (mapping == nullptr) return nullptr;
+  *reinterpret_cast<size_t*>(mapping) = length;
+  const size_t mask = BUG == PlantedBug::WRONG_LARGE_ALIGNMENT && align >= 65536 ? align / 2 - 1 : align - 1;
+  const uintptr_t first = reinterpret_cast<uintptr_t>(mapping) + 2 * HEADER_BYTES;
+  void* block = reinterpret_cast<void*>((first + mask) & ~uintptr_t{mask});
+  Header* header = header_of(block);
+  header->class_index = LARGE_CLASS;
+  header->owner = thread_tag();
+  header->mapping = mapping;
+  return block;
+}
+
+size_t usable_bytes(void* pointer) {
+  const Header* header = header_of(pointer);
+  if (header->class_index == LARGE_CLASS) {
+    const char* mapping = static_cast<const char*>(header->mapping);
+    return static_cast<size_t>(mapping + *reinterpret_cast<const size_t*>(mapping) - static_cast<char*>(pointer));
+  }
+  return class_size(header->class_index);
+}
+
+void* allocate(size_t size, size_t align, bool* recycled) {
+  *recycled = false;
+  if (size > MAX_REQUEST_BYTES) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  void* block = size <= MAX_SMALL_BYTES && align <= ALIGN_BYTES
+                    ? small_alloc(size, recycled)
+                    : mapped_alloc(size, align < ALIGN_BYTES ? ALIGN_BYTES : align);
+  if (block == nullptr) errno = ENOMEM;
+  return block;
+}
+
+bool is_power_of_two(size_t value) { return value != 0 && (value & (value - 1)) == 0; }
+
+void* aligned(size_t align, size_t size) {
+  if (!is_power_of_two(align)) {
+    errno = EINVAL;
+    return nullptr;
+  }
+  bool recycled;
+  return allocate(size, align, &recycled);
+}
+
+}  // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) void* malloc(size_t size) {
+  bool recycled;
+  return allocate(size, ALIGN_BYTES, &recycled);
+}
+
+__attribute__((visibility("default"))) void free(void* pointer) {
+  if (pointer == nullptr) return;
+  Header* header = header_of(pointer);
+  if (header->class_index != LARGE_CLASS) return small_free(pointer);
+  void* mapping = header->mapping;
+  munmap(mapping, *static_cast<size_t*>(mapping));
+}
+
+__attribute__((visibility("default"))) void* calloc(size_t count, size_t size) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, size, &bytes)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  bool recycled;
+  void* block = allocate(bytes, ALIGN_BYTES, &recycled);
+  const bool trusts_fresh = BUG == PlantedBug::CALLOC_RECYCLED_NOT_ZEROED;
+  if (block != nullptr && recycled && !trusts_fresh) memset(block, 0, bytes);
+  return block;
+}
+
+__attribute__((visibility("default"))) void* realloc(void* pointer, size_t size) {
+  if (pointer == nullptr) return malloc(size);
+  if (size == 0) {
+    free(pointer);
+    return nullptr;
+  }
+  const size_t old_usable = usable_bytes(pointer);
+  if (size <= old_usable && header_of(pointer)->class_index != LARGE_CLASS) return pointer;
+  void* moved = malloc(size);
+  if (moved == nullptr) return nullptr;
+  const size_t copy_bytes = old_usable < size ? old_usable : size;
+  const size_t skipped = BUG == PlantedBug::REALLOC_LOST_BYTE && size > old_usable ? 1 : 0;
+  memcpy(static_cast<char*>(moved) + skipped, static_cast<char*>(pointer) + skipped, copy_bytes - skipped);
+  free(pointer);
+  return moved;
+}
+
+__attribute__((visibility("default"))) void* reallocarray(void* pointer, size_t count, size_t size) {
+  size_t bytes;
+  if (__builtin_mul_overflow(count, size, &bytes)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  return realloc(pointer, bytes);
+}
+
+__attribute__((visibility("default"))) int posix_memalign(void** out, size_t align, size_t size) {
+  if (!is_power_of_two(align) || align % sizeof(void*) != 0) return EINVAL;
+  bool recycled;
+  void* block = allocate(size, align, &recycled);
+  if (block == nullptr) return ENOMEM;
+  *out = block;
+  return 0;
+}
+
+__attribute__((visibility("default"))) void* aligned_alloc(size_t align, size_t size) { return aligned(align, size); }
+__attribute__((visibility("default"))) void* memalign(size_t align, size_t size) { return aligned(align, size); }
+__attribute__((visibility("default"))) void* valloc(size_t size) { return aligned(PAGE_BYTES, size); }
+
+__attribute__((visibility("default"))) void* pvalloc(size_t size) {
+  return aligned(PAGE_BYTES, size > MAX_REQUEST_BYTES ? size : (size + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1));
+}
+
+__attribute__((visibility("default"))) size_t malloc_usable_size(void* pointer) {
+  if (pointer == nullptr) return 0;
+  const size_t usable = usable_bytes(pointer);
+  const bool under = BUG == PlantedBug::USABLE_SIZE_UNDER && usable >= 1024;
+  return under ? usable - HEADER_BYTES : usable;
+}
+
+}  // extern "C"
