@@ -428,12 +428,14 @@ class HeapOps {
     const bool segment_was_full = s->used_pages == s->page_count;
     s->used_mask &= ~(uint64_t{1} << index);
     --s->used_pages;
+    // The first dirty page sets the segment's deadline and later ones do not extend it, so under
+    // steady churn free memory is still purged within one delay.
+    if (s->purge_mask == 0) s->purge_deadline_ms = Pool::now_plus_delay();
     s->purge_mask |= uint64_t{1} << index;
     if (options().purge_delay_ms == 0) {
       purge_free_pages(s);  // "at once"; before a release hands the segment to other threads
-    } else {
-      s->purge_deadline_ms = Pool::now_plus_delay();
-      if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
+    } else if (s->purge_deadline_ms < h->next_purge_ms) {
+      h->next_purge_ms = s->purge_deadline_ms;
     }
     SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
     if (s->used_pages == 0) {
@@ -459,12 +461,18 @@ class HeapOps {
     }
   }
 
+  // Purges every page in purge_mask, one madvise per run of adjacent pages.
   static void purge_free_pages(Seg* s) {
-    for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
-      const size_t index = lowest_bit(m);
-      const size_t area = page_area_bytes(s, index);
-      os_purge(s->pages[index].area, area);
-      Pool::decommit(s, area);
+    uint64_t mask = s->purge_mask;
+    while (mask != 0) {
+      const size_t first = lowest_bit(mask);
+      size_t end = first;  // one past the run's last page
+      while (end < s->page_count && (mask >> end & 1) != 0) ++end;
+      uint8_t* start = s->pages[first].area;
+      const size_t bytes = static_cast<size_t>(s->page_start(end) - start);
+      os_purge(start, bytes);
+      Pool::decommit(s, bytes);
+      mask &= end == 64 ? 0 : ~uint64_t{0} << end;
     }
     s->purge_mask = 0;
   }
@@ -531,9 +539,10 @@ class HeapOps {
     give_heap(h);
   }
 
-  // Hands a segment with live blocks to whichever thread adopts it.
+  // Hands a segment with live blocks to whichever thread adopts it. Free pages whose delay has
+  // not passed stay committed: the adopter usually reuses them at once, or purges them later.
   static void abandon(Seg* s) {
-    purge_free_pages(s);  // nobody watches an abandoned segment's purge deadline
+    if (s->purge_mask != 0 && os_now_ms() >= s->purge_deadline_ms) purge_free_pages(s);
     for (size_t i = 0; i < s->page_count; ++i) {
       P& p = s->pages[i];
       if (!p.in_use) continue;
@@ -580,6 +589,9 @@ class HeapOps {
   // Makes `h` the owner of an abandoned segment (already off the abandoned list).
   static void adopt(H* h, Seg* s) {
     s->owner.store(h, std::memory_order_relaxed);
+    // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
+    // once); their deadline now becomes this heap's to watch.
+    if (s->purge_mask != 0 && s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
     SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
     list.push_front(s);
     for (size_t i = 0; i < s->page_count; ++i) {
