@@ -2,15 +2,10 @@
 // Each inlines the same fast path as its ha_ twin instead of calling it.
 #include <stdlib.h>
 
-#include "api/c_api.h"
+#include "api/exports.h"
 
-namespace {
-using Fast = hardalloc::FastConfig;
-using A = hardalloc::Allocator<Fast>;
-using C = hardalloc::CApi<Fast>;
-}  // namespace
-
-#define HA_EXPORT extern "C" __attribute__((visibility("default")))
+using hardalloc::api::A;
+using hardalloc::api::C;
 
 HA_EXPORT void* malloc(size_t size) noexcept { return A::malloc(size); }
 HA_EXPORT void free(void* ptr) noexcept { A::free(ptr); }

@@ -1,15 +1,10 @@
 // api: the prefixed C API (include/hardalloc.h) for the default (fast) configuration.
 #include "alloc/stats.h"
-#include "api/c_api.h"
+#include "api/exports.h"
 #include "hardalloc.h"
 
-namespace {
-using Fast = hardalloc::FastConfig;
-using A = hardalloc::Allocator<Fast>;
-using C = hardalloc::CApi<Fast>;
-}  // namespace
-
-#define HA_EXPORT extern "C" __attribute__((visibility("default")))
+using hardalloc::api::A;
+using hardalloc::api::C;
 
 HA_EXPORT void* ha_malloc(size_t size) { return A::malloc(size); }
 HA_EXPORT void ha_free(void* ptr) { A::free(ptr); }
@@ -30,12 +25,12 @@ HA_EXPORT void ha_collect(int force) { A::collect(force != 0); }
 
 HA_EXPORT int ha_stats_get(struct ha_stats* out) {
   if (out == nullptr) return EINVAL;
-  hardalloc::Stats<Fast>::get(*out);
+  hardalloc::Stats<hardalloc::api::Exported>::get(*out);
   return 0;
 }
-HA_EXPORT void ha_stats_print(int fd) { hardalloc::Stats<Fast>::print(fd); }
+HA_EXPORT void ha_stats_print(int fd) { hardalloc::Stats<hardalloc::api::Exported>::print(fd); }
 
 // HARDALLOC_OPTIONS=print_stats=1: statistics on stderr when the process exits.
 __attribute__((destructor)) static void print_stats_at_exit() {
-  if (hardalloc::options().print_stats) hardalloc::Stats<Fast>::print(2);
+  if (hardalloc::options().print_stats) hardalloc::Stats<hardalloc::api::Exported>::print(2);
 }
