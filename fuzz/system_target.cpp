@@ -25,7 +25,7 @@ std::size_t system_usable_size(void* block) { return malloc_usable_size(block); 
 #endif
 
 #if HA_FUZZ_MALLOC_IS_ASAN
-constexpr std::size_t MAX_ALIGNMENT_BYTES = std::size_t{1} << 40;  // ASan's malloc: see the header
+constexpr std::size_t MAX_ALIGNMENT_BYTES = std::size_t{1} << 26;  // ASan's malloc: see the header
 #else
 constexpr std::size_t MAX_ALIGNMENT_BYTES = SIZE_MAX;
 #endif
