@@ -46,10 +46,7 @@ class Allocator {
 
   static void* calloc(size_t count, size_t size) {
     size_t total;
-    if (__builtin_mul_overflow(count, size, &total)) {
-      errno = ENOMEM;
-      return nullptr;
-    }
+    if (__builtin_mul_overflow(count, size, &total)) return fail_enomem();
     return malloc_generic(total, true);
   }
 
@@ -70,9 +67,8 @@ class Allocator {
     const size_t usable = usable_size(ptr);
     // Keep the block when the new size fits and would not waste more than half of it.
     if (size <= usable && size >= usable / 2) return ptr;
-    if (size > usable && resize_dedicated_in_place(ptr, size)) return ptr;
-    if (size > usable && size <= MAX_REQUEST) {
-      if (void* moved = grow_huge(ptr, size)) return moved;
+    if (size > usable) {
+      if (void* grown = grow_dedicated(ptr, size)) return grown;
     }
     void* fresh = malloc(size);
     if (fresh == nullptr) return nullptr;  // errno set by malloc; the old block is untouched
@@ -84,10 +80,7 @@ class Allocator {
   // `alignment` must be a power of two (callers check); returns nullptr with errno ENOMEM.
   static void* aligned(size_t alignment, size_t size) {
     if (alignment <= MIN_BLOCK_BYTES) return malloc(size);
-    if (size > MAX_REQUEST - alignment) {
-      errno = ENOMEM;
-      return nullptr;
-    }
+    if (size > MAX_REQUEST - alignment) return fail_enomem();
     return aligned_generic(alignment, size);
   }
 
@@ -154,19 +147,12 @@ class Allocator {
       Ops::unfull(h, page);
   }
 
-  static bool resize_dedicated_in_place(void* ptr, size_t size) {
+  // A large or huge block grows without a copy where it can; nullptr where it cannot.
+  static void* grow_dedicated(void* ptr, size_t size) {
     Seg* s = segment_of<Config>(ptr);
-    if (s->kind != SegmentKind::dedicated || size > Pool::dedicated_capacity(s)) return false;
-    Pool::resize_dedicated(s, align_up(size, OS_PAGE_BYTES));
-    return true;
-  }
-
-  // A huge block grows by moving its mapping (no copy); nullptr when that does not apply.
-  static void* grow_huge(void* ptr, size_t size) {
-    Seg* s = segment_of<Config>(ptr);
-    if (s->kind != SegmentKind::dedicated || ptr != s->pages[0].area) return nullptr;
-    Seg* moved = Pool::grow_huge(s, size);
-    return moved == nullptr ? nullptr : moved->pages[0].area;
+    if (s->kind != SegmentKind::dedicated) return nullptr;
+    Seg* grown = Pool::grow_dedicated(s, size);
+    return grown == nullptr ? nullptr : grown->pages[0].area;
   }
 
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <new>
 
+#include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/options.h"
 #include "mem/page.h"
@@ -32,62 +33,9 @@
 namespace hardalloc {
 
 template <class Config>
-struct PageQueue {
-  Page<Config>* first = nullptr;
-  Page<Config>* last = nullptr;
-
-  void push_front(Page<Config>* p) {
-    p->prev = nullptr;
-    p->next = first;
-    if (first != nullptr)
-      first->prev = p;
-    else
-      last = p;
-    first = p;
-  }
-  void remove(Page<Config>* p) {
-    if (p->prev != nullptr)
-      p->prev->next = p->next;
-    else
-      first = p->next;
-    if (p->next != nullptr)
-      p->next->prev = p->prev;
-    else
-      last = p->prev;
-    p->next = p->prev = nullptr;
-  }
-};
-
+using PageQueue = IntrusiveList<Page<Config>>;
 template <class Config>
-struct SegmentList {
-  Segment<Config>* first = nullptr;
-
-  void push_front(Segment<Config>* s) {
-    s->prev = nullptr;
-    s->next = first;
-    if (first != nullptr) first->prev = s;
-    first = s;
-  }
-  void remove(Segment<Config>* s) {
-    if (s->prev != nullptr)
-      s->prev->next = s->next;
-    else
-      first = s->next;
-    if (s->next != nullptr) s->next->prev = s->prev;
-    s->next = s->prev = nullptr;
-  }
-  void push_back(Segment<Config>* s) {
-    Segment<Config>* last = first;
-    if (last == nullptr) {
-      push_front(s);
-      return;
-    }
-    while (last->next != nullptr) last = last->next;
-    last->next = s;
-    s->prev = last;
-    s->next = nullptr;
-  }
-};
+using SegmentList = IntrusiveList<Segment<Config>>;
 
 // Never written: the fast path of a heap reads its `free` list, finds it empty and takes the
 // slow path. It lets the fast path skip a null check.
@@ -554,21 +502,13 @@ class HeapOps {
     s->owner.store(nullptr, std::memory_order_relaxed);
     LockGuard guard(abandoned_lock_);
     s->abandoned = true;
-    s->prev = nullptr;
-    s->next = abandoned_head_;
-    if (abandoned_head_ != nullptr) abandoned_head_->prev = s;
-    abandoned_head_ = s;
+    abandoned_.push_front(s);
     abandoned_count_.fetch_add(1, std::memory_order_relaxed);  // a hint for find_page's check
     g_stat_counters<Config>.abandoned_segments.add(1);
   }
 
   static void unlink_abandoned(Seg* s) {  // abandoned_lock_ held
-    if (s->prev != nullptr)
-      s->prev->next = s->next;
-    else
-      abandoned_head_ = s->next;
-    if (s->next != nullptr) s->next->prev = s->prev;
-    s->next = s->prev = nullptr;
+    abandoned_.remove(s);
     s->abandoned = false;
     abandoned_count_.fetch_sub(1, std::memory_order_relaxed);
     g_stat_counters<Config>.abandoned_segments.sub(1);
@@ -578,7 +518,7 @@ class HeapOps {
     Seg* s;
     {
       LockGuard guard(abandoned_lock_);
-      s = abandoned_head_;
+      s = abandoned_.first;
       if (s == nullptr) return false;
       unlink_abandoned(s);
     }
@@ -656,7 +596,7 @@ class HeapOps {
   static inline uint8_t* heap_chunk_ = nullptr;
   static inline size_t heap_chunk_left_ = 0;
   static inline SpinLock abandoned_lock_;
-  static inline Seg* abandoned_head_ = nullptr;
+  static inline SegmentList<Config> abandoned_;
   static inline std::atomic<size_t> abandoned_count_{0};
   static inline OsThreadKey exit_key_ = 0;
   static constexpr int READY = 1;

@@ -6,6 +6,7 @@
 #pragma once
 #include <new>
 
+#include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/options.h"
 #include "mem/segment.h"
@@ -99,40 +100,24 @@ class SegmentPool {
     return s;
   }
 
-  // Bytes a dedicated block may grow to in place.
-  static size_t dedicated_capacity(Seg* s) {
-    return s->mapping_bytes - static_cast<size_t>(s->pages[0].area - reinterpret_cast<uint8_t*>(s));
-  }
-  static void resize_dedicated(Seg* s, size_t block_bytes) {
-    Page<Config>& p = s->pages[0];
-    const size_t old_bytes = p.size();
-    g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
-    g_stat_counters<Config>.dedicated_bytes.sub(old_bytes);
-    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
-    g_stat_counters<Config>.page_bytes_in_use.sub(old_bytes);
-    commit(s, block_bytes);
-    decommit(s, old_bytes);
-    p.block_size.set(block_bytes);
-    unpoison(p.area, block_bytes);
-  }
-
-  // Grows a huge block (its own mapping, block right after the header) to hold `request`
-  // bytes by moving the mapping; returns the moved segment, or nullptr to fall back to a copy.
-  static Seg* grow_huge(Seg* s, size_t request) {
-    Page<Config>& p = s->pages[0];
-    if (s->mapping_bytes <= SEGMENT_BYTES || p.area != reinterpret_cast<uint8_t*>(s) + HEADER ||
-        request > (size_t{1} << 46)) {
-      return nullptr;
-    }
+  // Grows a dedicated block to hold `request` bytes without copying: in place when its mapping
+  // has room, else, for a huge block (its own mapping, block right after the header), by moving
+  // the mapping. Returns the segment now holding the block, or nullptr to fall back to a copy.
+  static Seg* grow_dedicated(Seg* s, size_t request) {
+    if (request > (size_t{1} << 46)) return nullptr;
     const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
-    const size_t old_mapping = s->mapping_bytes;
-    void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
-    if (moved == nullptr) return nullptr;
-    s = static_cast<Seg*>(moved);
-    s->mapping_bytes = HEADER + block_bytes;
-    s->pages[0].area = reinterpret_cast<uint8_t*>(s) + HEADER;
-    g_stat_counters<Config>.reserved_bytes.add(s->mapping_bytes);
-    g_stat_counters<Config>.reserved_bytes.sub(old_mapping);
+    const size_t offset = static_cast<size_t>(s->pages[0].area - reinterpret_cast<uint8_t*>(s));
+    if (offset + block_bytes > s->mapping_bytes) {
+      if (s->mapping_bytes <= SEGMENT_BYTES || offset != HEADER) return nullptr;
+      const size_t old_mapping = s->mapping_bytes;
+      void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
+      if (moved == nullptr) return nullptr;
+      s = static_cast<Seg*>(moved);
+      s->mapping_bytes = HEADER + block_bytes;
+      s->pages[0].area = reinterpret_cast<uint8_t*>(s) + HEADER;
+      g_stat_counters<Config>.reserved_bytes.add(s->mapping_bytes);
+      g_stat_counters<Config>.reserved_bytes.sub(old_mapping);
+    }
     resize_dedicated(s, block_bytes);
     return s;
   }
@@ -162,7 +147,7 @@ class SegmentPool {
     if (!force && now_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) return;
     LockGuard guard(free_lock_);
     uint64_t next = UINT64_MAX;
-    for (Seg* s = free_head_; s != nullptr; s = s->next) {
+    for (Seg* s = free_.first; s != nullptr; s = s->next) {
       if (!dirty(s)) continue;
       if (force || s->purge_deadline_ms <= now_ms) {
         purge_whole(s);
@@ -177,7 +162,7 @@ class SegmentPool {
   template <class Visit>
   static void for_each_paged(Visit&& visit) {
     LockGuard guard(all_lock_);
-    for (Seg* s = all_head_; s != nullptr; s = s->all_next) visit(*s);
+    for (Seg* s = all_.first; s != nullptr; s = s->all_next) visit(*s);
   }
 
   static uint64_t now_plus_delay() { return os_now_ms() + options().purge_delay_ms; }
@@ -197,6 +182,19 @@ class SegmentPool {
   }
 
  private:
+  static void resize_dedicated(Seg* s, size_t block_bytes) {
+    Page<Config>& p = s->pages[0];
+    const size_t old_bytes = p.size();
+    g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
+    g_stat_counters<Config>.dedicated_bytes.sub(old_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
+    g_stat_counters<Config>.page_bytes_in_use.sub(old_bytes);
+    commit(s, block_bytes);
+    decommit(s, old_bytes);
+    p.block_size.set(block_bytes);
+    unpoison(p.area, block_bytes);
+  }
+
   // A free segment is dirty when some of its memory may still be committed: purge_mask holds
   // dirty pages of a paged segment, used_mask bit 0 the block of a dedicated one.
   static bool dirty(const Seg* s) { return s->purge_mask != 0 || s->used_mask != 0; }
@@ -255,23 +253,14 @@ class SegmentPool {
 
   static Seg* pop_free() {
     LockGuard guard(free_lock_);
-    Seg* s = free_head_;
-    if (s != nullptr) {
-      free_head_ = s->next;
-      if (free_head_ != nullptr) free_head_->prev = nullptr;
-      s->next = nullptr;
-    }
-    return s;
+    return free_.pop_front();
   }
 
   static void push_free(Seg* s) {
     s->purge_deadline_ms = now_plus_delay();
     if (options().purge_delay_ms == 0) purge_whole(s);
     LockGuard guard(free_lock_);
-    s->prev = nullptr;
-    s->next = free_head_;
-    if (free_head_ != nullptr) free_head_->prev = s;
-    free_head_ = s;
+    free_.push_front(s);
     if (dirty(s) && s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
       next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);
     }
@@ -279,27 +268,19 @@ class SegmentPool {
 
   static void link_all(Seg* s) {
     LockGuard guard(all_lock_);
-    s->all_prev = nullptr;
-    s->all_next = all_head_;
-    if (all_head_ != nullptr) all_head_->all_prev = s;
-    all_head_ = s;
+    all_.push_front(s);
   }
 
   static void unlink_all(Seg* s) {
     LockGuard guard(all_lock_);
-    if (s->all_prev != nullptr)
-      s->all_prev->all_next = s->all_next;
-    else
-      all_head_ = s->all_next;
-    if (s->all_next != nullptr) s->all_next->all_prev = s->all_prev;
-    s->all_next = s->all_prev = nullptr;
+    all_.remove(s);
   }
 
   static inline SpinLock free_lock_;
-  static inline Seg* free_head_ = nullptr;
+  static inline IntrusiveList<Seg> free_;
   static inline std::atomic<uint64_t> next_free_purge_ms_{UINT64_MAX};
   static inline SpinLock all_lock_;
-  static inline Seg* all_head_ = nullptr;
+  static inline IntrusiveList<Seg, &Seg::all_next, &Seg::all_prev> all_;
 };
 
 }  // namespace hardalloc
