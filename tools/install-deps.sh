@@ -6,7 +6,7 @@ set -euo pipefail
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 packages=(
-  build-essential cmake ninja-build pkg-config git python3
+  build-essential cmake ninja-build pkg-config git python3 ccache
   clang-14 clang libclang-rt-14-dev llvm-14 clang-format clang-tidy
   afl++
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
