@@ -39,7 +39,7 @@ void ha_collect(int force);
 
 /* Statistics. Counters are process-wide. Values read while other threads allocate are a
  * consistent-enough snapshot, not an atomic one. */
-#define HA_STATS_MAX_SIZE_CLASSES 96
+#define HA_STATS_MAX_SIZE_CLASSES 128
 
 struct ha_size_class_stats {
   size_t block_size;  /* bytes per block of this class */

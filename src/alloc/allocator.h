@@ -103,9 +103,21 @@ class Allocator {
   }
 
   HA_NOINLINE static void* malloc_generic(size_t size, bool zero) noexcept {
+    if (HA_UNLIKELY(tl_heap_done<Config>)) return late_malloc(size, zero);
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
-    if (size > MEDIUM_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    if (size > LARGE_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    return heap_malloc(h, size, zero);
+  }
+
+  // An allocation by a thread whose heap was torn down (HeapOps::late_heap explains why).
+  HA_NOINLINE static void* late_malloc(size_t size, bool zero) noexcept {
+    if (size > LARGE_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    LockGuard guard(Ops::late_lock());
+    return heap_malloc(Ops::late_heap(), size, zero);
+  }
+
+  static void* heap_malloc(H* h, size_t size, bool zero) {
     const size_t bin = bin_of(size);
     P* page = Ops::find_page(h, bin);
     if (page == nullptr) return fail_enomem();
@@ -134,12 +146,12 @@ class Allocator {
     void* block = const_cast<uint8_t*>(block_start(page, ptr));
     H* h = tl_heap<Config>;
     H* owner = s->owner.load(std::memory_order_relaxed);
+    LockGuard late;  // held when the late heap adopts the segment
     if (owner != h) {
-      if (owner != nullptr || !Ops::try_reclaim_on_free(s)) {
-        if (page->push_thread(block)) Ops::notify_owner(page);
+      if (owner != nullptr || (h = Ops::try_reclaim_on_free(s, &late)) == nullptr) {
+        if (page->push_thread(block)) Ops::notify_owner(page);  // took TF_FULL: tell the owner
         return;
       }
-      h = tl_heap<Config>;  // adopting may have given this thread its first heap
     }
     if (page->push_local(block) == 0)
       Ops::page_retire(h, page);
@@ -159,7 +171,8 @@ class Allocator {
     // Small alignments inside pages: a block of a class whose size is a multiple of the
     // alignment is often aligned already; otherwise over-allocate and hand out an interior
     // address (the page then frees by block start, PAGE_HAS_ALIGNED).
-    if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= MEDIUM_BLOCK_MAX) {
+    // Not for a late allocation: marking the page would race with other users of the late heap.
+    if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= LARGE_BLOCK_MAX && !tl_heap_done<Config>) {
       void* p = malloc(size);
       if (p == nullptr) return nullptr;
       if ((reinterpret_cast<uintptr_t>(p) & (alignment - 1)) == 0) return p;
@@ -181,7 +194,9 @@ class Allocator {
     return nullptr;
   }
 
-  static constexpr size_t MAX_ALIGN_IN_PAGE = 4 * KiB;
+  // Alignments up to the small page size are served inside pages, by over-allocating; larger ones
+  // get a dedicated block, mapped to fit (the waste of over-allocation would exceed the block).
+  static constexpr size_t MAX_ALIGN_IN_PAGE = size_t{1} << SMALL_PAGE_SHIFT;
 };
 
 }  // namespace hardalloc

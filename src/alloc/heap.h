@@ -4,13 +4,19 @@
 //
 // The full-page protocol. A page whose lists are all empty moves to the `full` queue so that
 // allocation never scans it. A thread freeing into it pushes on thread_free and must make the
-// owner look again:
-//   owner:  set in_full (seq_cst);  then read thread_free (seq_cst)  -> non-empty: un-full now
-//   freer:  push on thread_free (seq_cst CAS);  then read in_full (seq_cst) -> set: hint owner
-// With seq_cst on both sides at least one of them sees the other's write, so a free into a
-// full page is never missed. The hint is `unfull_hint` of the page's heap (release); the owner
-// takes it with an acquire exchange and scans its full queue. Heaps are never unmapped, so a
-// hint sent to a heap that has since exited is harmless.
+// owner look again. Both sides act on the one word thread_free (page.h), so a single
+// modification order decides, with no fence:
+//   owner:  mark_full: CAS TF_FULL in, unless blocks are pending  -> pending: un-full now
+//   freer:  push CAS; if TF_FULL was set, take it and set TF_NOTIFYING in the same CAS, then
+//           hint the page's heap and clear TF_NOTIFYING
+// Exactly one freer per full episode sends the hint: `unfull_hint` of the page's heap
+// (release); the owner takes it with an acquire exchange and scans its full queue. The owner
+// waits out TF_NOTIFYING before it frees a page or changes its heap, so the hint always goes to
+// the current owner and no freer reads a page that may be unmapped. Heaps are never unmapped.
+//
+// Purging: a heap's segments with free but committed pages wait in its purge queue, ordered by
+// deadline (the delay is one constant), and each pass takes only those that are due: O(what it
+// purges). Free segments wait likewise in the pool, which unmaps them when due.
 //
 // Thread exit abandons the heap's segments that still hold live blocks; a live thread adopts
 // them (reclaim) in its slow path or when it frees into one.
@@ -48,8 +54,9 @@ struct Heap {
   Page<Config>* direct[DIRECT_COUNT];
   PageQueue<Config> queues[BIN_COUNT];
   PageQueue<Config> full;
-  // Owned segments with at least one free page come first in each list.
-  SegmentList<Config> segments[2];  // [small, medium]
+  // Owned segments with at least one free page come first in each list; indexed by PageKind.
+  SegmentList<Config> segments[PAGE_KIND_COUNT];
+  IntrusiveList<Segment<Config>, &Segment<Config>::purge_next, &Segment<Config>::purge_prev> purge_queue;
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
   uint32_t slow_path_count = 0;
@@ -91,7 +98,8 @@ class HeapOps {
  public:
   static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
 
-  // The calling thread's heap, created on first use; nullptr only when out of memory.
+  // The calling thread's heap, created on first use; nullptr only when out of memory. Not for a
+  // thread whose heap was torn down (tl_heap_done): see late_heap().
   static H* thread_heap() {
     H* h = tl_heap<Config>;
     if (HA_LIKELY(h != &g_empty_heap<Config>)) return h;
@@ -106,8 +114,8 @@ class HeapOps {
     // one malloc from adopting every segment that exited threads left.
     for (int adopted = 0;; ++adopted) {
       if (P* p = page_with_free_block(h, bin)) return p;
-      if (adopted == MAX_ADOPTIONS_PER_CALL || abandoned_count_.load(std::memory_order_relaxed) == 0 ||
-          !reclaim_one(h)) {
+      if (adopted == MAX_ADOPTIONS_PER_CALL || h == &late_heap_ ||
+          abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) {
         break;
       }
     }
@@ -126,7 +134,7 @@ class HeapOps {
       h->full.remove(p);
     } else {
       PageQueue<Config>& q = h->queues[p->bin];
-      if (q.first == p && q.last == p) {
+      if (q.first == p && q.last == p && h != &late_heap_) {
         // Keep the only page of a class, so that a malloc/free loop does not take and return a
         // page each time; the next purge pass frees it if it is still empty then.
         const uint64_t deadline = Pool::now_plus_delay();
@@ -143,32 +151,42 @@ class HeapOps {
   static void unfull(H* h, P* p) {
     h->full.remove(p);
     p->set_flags(p->flags.get() & ~PAGE_IN_FULL, h);
-    p->in_full.store(false, std::memory_order_relaxed);  // only the owner's protocol reads it as a gate
+    p->clear_full();
     h->queues[p->bin].push_front(p);
     update_direct(h, p->bin);
   }
 
-  // Another thread freed into a page of a full queue: make the page's owner look.
+  // Another thread took TF_FULL of `p` with its push: make the page's owner look. The page's heap
+  // cannot change while we hold TF_NOTIFYING.
   static void notify_owner(P* p) {
-    H* owner =
-        p->heap.load(std::memory_order_relaxed);  // any heap is valid memory; a stale one only gets a spurious hint
+    // relaxed: the push CAS that took TF_FULL acquired the owner's store (page.h).
+    H* owner = p->heap.load(std::memory_order_relaxed);
     // release: the owner's acquire exchange then sees our push on thread_free.
     if (owner != nullptr) owner->unfull_hint.store(true, std::memory_order_release);
+    p->end_notify();
   }
 
   // Adopts an abandoned segment the calling thread is freeing into. Returns false when another
   // thread adopted it first or this thread cannot own segments now.
-  static bool try_reclaim_on_free(Seg* s) {
-    if (!options().reclaim_on_free || tl_heap_done<Config>) return false;
-    H* h = thread_heap();  // a thread that only frees gets a heap here
-    if (h == nullptr) return false;
+  // Returns the heap that adopted it: the thread's own, or, for a thread whose heap was torn
+  // down, the late heap, whose lock the caller then holds through `late` until its free is done
+  // (so that exiting threads' frees empty the segments they abandoned).
+  static H* try_reclaim_on_free(Seg* s, LockGuard* late) {
+    if (!options().reclaim_on_free) return nullptr;
+    H* h;
+    if (tl_heap_done<Config>) {
+      late->lock(late_lock_);
+      h = late_heap();
+    } else if ((h = thread_heap()) == nullptr) {  // a thread that only frees gets a heap here
+      return nullptr;
+    }
     {
       LockGuard guard(abandoned_lock_);
-      if (!s->abandoned) return false;
+      if (!s->abandoned) return nullptr;
       unlink_abandoned(s);
     }
     adopt(h, s);
-    return true;
+    return h;
   }
 
   // Runs the purge pass of the calling thread's heap (or of the free segments, for a thread
@@ -193,17 +211,11 @@ class HeapOps {
   static void purge_expired(H* h, uint64_t now_ms, bool force) {
     if (force || now_ms >= h->next_purge_ms) {
       free_kept_pages(h);
-      uint64_t next = UINT64_MAX;
-      for (auto& list : h->segments) {
-        for (Seg* s = list.first; s != nullptr; s = s->next) {
-          if (s->purge_mask == 0) continue;
-          if (force || s->purge_deadline_ms <= now_ms)
-            purge_free_pages(s);
-          else if (s->purge_deadline_ms < next)
-            next = s->purge_deadline_ms;
-        }
+      Seg* s;
+      while ((s = h->purge_queue.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
+        purge_free_pages(h, s);
       }
-      h->next_purge_ms = next;
+      h->next_purge_ms = s != nullptr ? s->purge_deadline_ms : UINT64_MAX;
     }
     Pool::purge_free_segments(now_ms, force);
   }
@@ -223,7 +235,20 @@ class HeapOps {
     return true;
   }
 
+  // After a thread's heap is torn down, glibc may still run thread-specific-data destructors
+  // that allocate, for up to four rounds; a heap made for them could outlive the last round that
+  // would tear it down. Their allocations share this one heap instead, under late_lock():
+  // every free into it is a remote free (such a thread's tl_heap is the empty heap), collected
+  // when it next allocates, so what it holds stays bounded. It adopts a segment only when such a
+  // thread frees into one that is abandoned, and keeps no empty page.
+  static H* late_heap() {
+    if (late_heap_.random_state == 0) os_random_bytes(&late_heap_.random_state, sizeof(late_heap_.random_state));
+    return &late_heap_;
+  }
+  static SpinLock& late_lock() { return late_lock_; }
+
   static void lock_all_for_fork() {
+    late_lock_.lock();
     heap_pool_lock_.lock();
     abandoned_lock_.lock();
     Pool::lock_all_for_fork();
@@ -233,9 +258,11 @@ class HeapOps {
     if (child) {
       abandoned_lock_.reset_after_fork();
       heap_pool_lock_.reset_after_fork();
+      late_lock_.reset_after_fork();
     } else {
       abandoned_lock_.unlock();
       heap_pool_lock_.unlock();
+      late_lock_.unlock();
     }
   }
 
@@ -282,13 +309,11 @@ class HeapOps {
   }
 
   static bool move_to_full(H* h, P* p) {
+    if (!p->mark_full()) return true;  // remote frees are pending: refill will collect them
     h->queues[p->bin].remove(p);
     h->full.push_front(p);
     p->set_flags(p->flags.get() | PAGE_IN_FULL, h);
-    p->in_full.store(true, std::memory_order_seq_cst);  // store-load pair with push_thread
-    if (p->thread_free.load(std::memory_order_seq_cst) == nullptr) return false;
-    unfull(h, p);
-    return true;
+    return false;
   }
 
   static void collect_unfull(H* h) {
@@ -296,23 +321,24 @@ class HeapOps {
     if (!h->unfull_hint.exchange(false, std::memory_order_acquire)) return;
     for (P* p = h->full.first; p != nullptr;) {
       P* next = p->next;
-      if (p->thread_free.load(std::memory_order_relaxed) != nullptr) unfull(h, p);
+      if (p->has_thread_free()) unfull(h, p);
       p = next;
     }
   }
 
   static P* page_alloc(H* h, size_t bin) {
-    const int kind = bin_is_small(bin) ? 0 : 1;
-    SegmentList<Config>& list = h->segments[kind];
+    const PageKind kind = page_kind_of_bin(bin);
+    SegmentList<Config>& list = h->segments[static_cast<size_t>(kind)];
     // Before mapping or recycling a segment, adopt abandoned ones: their free pages (and the
     // pages their frees emptied) are as good, and this keeps abandoned segments from piling up
     // when threads come and go faster than frees adopt them (reclaim_on_free=0).
-    for (int adopted = 0; !has_free_page(list.first) && adopted < MAX_ADOPTIONS_PER_CALL; ++adopted) {
+    for (int adopted = 0; !has_free_page(list.first) && adopted < MAX_ADOPTIONS_PER_CALL && h != &late_heap_;
+         ++adopted) {
       if (abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) break;
     }
     Seg* s = list.first;
     if (!has_free_page(s)) {
-      s = Pool::acquire_paged(kind == 0 ? SegmentKind::small : SegmentKind::medium, h);
+      s = Pool::acquire_paged(segment_kind_of(kind), h);
       if (s == nullptr) return nullptr;
       list.push_front(s);
     }
@@ -347,15 +373,14 @@ class HeapOps {
     p.free = nullptr;
     p.local_free = nullptr;
     p.set_flags(0, h);
-    // relaxed: a free page has no live block, so no other thread touches these words now.
-    p.thread_free.store(nullptr, std::memory_order_relaxed);
-    p.in_full.store(false, std::memory_order_relaxed);
-    p.heap.store(h, std::memory_order_relaxed);
+    p.reset_thread_free();                       // a free page has no live block, so no other thread touches it now
+    p.heap.store(h, std::memory_order_relaxed);  // relaxed: published by mark_full's release
     p.in_use = true;
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
     if (p.area_is_zero) Pool::commit(s, area);
     s->purge_mask &= ~bit;
+    if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
     if constexpr (GUARD != 0) os_protect(p.area + area - GUARD, GUARD);
     s->used_mask |= bit;
     ++s->used_pages;
@@ -367,6 +392,7 @@ class HeapOps {
     Seg* s = segment_of_page(p);
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
+    p->wait_notified();  // a remote freer may still be telling us about this page
     if constexpr (GUARD != 0) os_unprotect(p->area + area - GUARD, GUARD);
     p->in_use = false;
     p->block_size.set(0);
@@ -378,19 +404,16 @@ class HeapOps {
     --s->used_pages;
     // The first dirty page sets the segment's deadline and later ones do not extend it, so under
     // steady churn free memory is still purged within one delay.
-    if (s->purge_mask == 0) s->purge_deadline_ms = Pool::now_plus_delay();
+    if (s->purge_mask == 0) enter_purge_queue(h, s);
     s->purge_mask |= uint64_t{1} << index;
-    if (options().purge_delay_ms == 0) {
-      purge_free_pages(s);  // "at once"; before a release hands the segment to other threads
-    } else if (s->purge_deadline_ms < h->next_purge_ms) {
-      h->next_purge_ms = s->purge_deadline_ms;
-    }
-    SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
+    SegmentList<Config>& list = h->segments[static_cast<size_t>(s->kind)];
     if (s->used_pages == 0) {
       list.remove(s);
+      if (s->in_purge_queue) leave_purge_queue(h, s);
       Pool::release_paged(s);
       return true;
     }
+    if (options().purge_delay_ms == 0) purge_free_pages(h, s);  // "at once"
     if (segment_was_full) {
       list.remove(s);
       list.push_front(s);
@@ -409,8 +432,22 @@ class HeapOps {
     }
   }
 
+  // Segments enter the purge queue when their first free page is committed, at the back: the
+  // deadline is now plus the one delay, so the queue stays ordered.
+  static void enter_purge_queue(H* h, Seg* s) {
+    s->purge_deadline_ms = Pool::now_plus_delay();
+    s->in_purge_queue = true;
+    h->purge_queue.push_back(s);
+    if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
+  }
+  static void leave_purge_queue(H* h, Seg* s) {
+    h->purge_queue.remove(s);
+    s->in_purge_queue = false;
+  }
+
   // Purges every page in purge_mask, one madvise per run of adjacent pages.
-  static void purge_free_pages(Seg* s) {
+  static void purge_free_pages(H* h, Seg* s) {
+    if (s->in_purge_queue) leave_purge_queue(h, s);
     uint64_t mask = s->purge_mask;
     while (mask != 0) {
       const size_t first = lowest_bit(mask);
@@ -457,11 +494,6 @@ class HeapOps {
 
   static H* heap_init() {
     if (!process_init()) return nullptr;
-    if (tl_heap_done<Config>) {
-      // A thread-exit destructor allocating after our heap was torn down: give it a heap again;
-      // the exit key brings it back to thread_exit.
-      tl_heap_done<Config> = false;
-    }
     H* h = take_heap();
     if (h == nullptr) return nullptr;
     os_random_bytes(&h->random_state, sizeof(h->random_state));
@@ -480,7 +512,7 @@ class HeapOps {
     for (auto& list : h->segments) {
       while (Seg* s = list.first) {
         list.remove(s);
-        abandon(s);
+        abandon(h, s);
       }
     }
     g_stat_counters<Config>.heaps.sub(1);
@@ -489,14 +521,16 @@ class HeapOps {
 
   // Hands a segment with live blocks to whichever thread adopts it. Free pages whose delay has
   // not passed stay committed: the adopter usually reuses them at once, or purges them later.
-  static void abandon(Seg* s) {
-    if (s->purge_mask != 0 && os_now_ms() >= s->purge_deadline_ms) purge_free_pages(s);
+  static void abandon(H* h, Seg* s) {
+    if (s->purge_mask != 0 && os_now_ms() >= s->purge_deadline_ms) purge_free_pages(h, s);
+    if (s->in_purge_queue) leave_purge_queue(h, s);
     for (size_t i = 0; i < s->page_count; ++i) {
       P& p = s->pages[i];
       if (!p.in_use) continue;
+      p.clear_full();     // no new freer will tell the exiting heap...
+      p.wait_notified();  // ...and none is still doing so
       p.heap.store(nullptr, std::memory_order_relaxed);
       p.set_flags(p.flags.get() & ~PAGE_IN_FULL, nullptr);
-      p.in_full.store(false, std::memory_order_relaxed);
       p.next = p.prev = nullptr;
     }
     s->owner.store(nullptr, std::memory_order_relaxed);
@@ -530,9 +564,9 @@ class HeapOps {
   static void adopt(H* h, Seg* s) {
     s->owner.store(h, std::memory_order_relaxed);
     // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
-    // once); their deadline now becomes this heap's to watch.
-    if (s->purge_mask != 0 && s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
-    SegmentList<Config>& list = h->segments[s->kind == SegmentKind::small ? 0 : 1];
+    // once); they now wait in this heap's purge queue, with a fresh deadline to keep it ordered.
+    if (s->purge_mask != 0) enter_purge_queue(h, s);
+    SegmentList<Config>& list = h->segments[static_cast<size_t>(s->kind)];
     list.push_front(s);
     for (size_t i = 0; i < s->page_count; ++i) {
       P& p = s->pages[i];
@@ -580,6 +614,7 @@ class HeapOps {
     for (auto& q : h->queues) q = PageQueue<Config>{};
     h->full = PageQueue<Config>{};
     for (auto& list : h->segments) list = SegmentList<Config>{};
+    h->purge_queue = {};
     h->unfull_hint.store(false, std::memory_order_relaxed);
     h->next_purge_ms = UINT64_MAX;
     LockGuard guard(heap_pool_lock_);
@@ -592,6 +627,8 @@ class HeapOps {
   static constexpr uint32_t PURGE_CHECK_INTERVAL = 64;
   static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
   static inline SpinLock heap_pool_lock_;
+  static constinit inline H late_heap_{};
+  static inline SpinLock late_lock_;
   static inline H* heap_pool_free_ = nullptr;
   static inline uint8_t* heap_chunk_ = nullptr;
   static inline size_t heap_chunk_left_ = 0;

@@ -7,6 +7,8 @@
 
 namespace hardalloc {
 
+static_assert(BIN_COUNT <= HA_STATS_MAX_SIZE_CLASSES, "ha_stats must hold every size class");
+
 template <class Config>
 struct Stats {
   static void get(ha_stats& out) {
@@ -18,7 +20,7 @@ struct Stats {
     SegmentPool<Config>::for_each_paged([&](Segment<Config>& s) {
       for (size_t i = 0; i < s.page_count; ++i) {
         const size_t block = s.pages[i].block_size.get();  // 0: page not in use
-        if (block == 0 || block > MEDIUM_BLOCK_MAX) continue;
+        if (block == 0 || block > LARGE_BLOCK_MAX) continue;
         const size_t live = s.pages[i].used.get();
         ha_size_class_stats& cls = out.size_classes[bin_of(block)];
         ++cls.pages;

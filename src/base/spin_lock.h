@@ -1,5 +1,6 @@
 // base: a test-and-test-and-set spin lock for the allocator's few global lists. Critical sections
-// are short and never nest, so there is no lock order to respect (fork relies on that).
+// are short and nest only inside the late heap's lock (heap.h), which is therefore always taken
+// first; fork's prepare handler takes them in that order.
 #pragma once
 #include <atomic>
 
@@ -23,15 +24,23 @@ class SpinLock {
   std::atomic<bool> locked_{false};
 };
 
+// Holds a lock for its scope; a default-constructed guard holds none until lock() is called.
 class LockGuard {
  public:
-  explicit LockGuard(SpinLock& lock) : lock_(lock) { lock_.lock(); }
-  ~LockGuard() { lock_.unlock(); }
+  LockGuard() = default;
+  explicit LockGuard(SpinLock& lock) { this->lock(lock); }
+  ~LockGuard() {
+    if (lock_ != nullptr) lock_->unlock();
+  }
   LockGuard(const LockGuard&) = delete;
   LockGuard& operator=(const LockGuard&) = delete;
+  void lock(SpinLock& lock) {
+    lock_ = &lock;
+    lock.lock();
+  }
 
  private:
-  SpinLock& lock_;
+  SpinLock* lock_ = nullptr;
 };
 
 }  // namespace hardalloc

@@ -7,6 +7,15 @@
 // blocks handed out, including those other threads pushed on thread_free and the owner has not
 // collected yet (so a page with used == 0 has no pending thread frees and can be freed).
 // Blocks enter and leave lists only through the functions below (the hardening seam).
+//
+// thread_free is one word: the head of the remote-free stack, plus two protocol bits in the low
+// bits that block alignment leaves zero (the full-page protocol, heap.h):
+//   TF_FULL       set by the owner when the page goes to its full queue; the first remote freer
+//                 to see it takes it (clears it) in the same CAS that pushes its block, and
+//                 must then tell the owner;
+//   TF_NOTIFYING  set by that freer in the same CAS, cleared when it has told the owner. While
+//                 it is set the owner neither frees the page nor changes its heap: it is the
+//                 only time a remote freer touches the page after its push.
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -17,6 +26,7 @@
 #include "hardening/asan_poison.h"
 #include "hardening/block_link.h"
 #include "mem/config.h"
+#include "mem/size_class.h"
 
 namespace hardalloc {
 
@@ -51,8 +61,7 @@ struct alignas(128) Page {
   [[no_unique_address]] typename Codec::Keys keys{};
 
   // Shared with other threads; each access names its memory order.
-  std::atomic<void*> thread_free{nullptr};
-  std::atomic<bool> in_full{false};          // mirrors PAGE_IN_FULL for freeing threads (see heap.h)
+  std::atomic<uintptr_t> thread_free{0};     // remote-free stack | TF_FULL | TF_NOTIFYING
   std::atomic<Heap<Config>*> heap{nullptr};  // hint target; heaps are never unmapped
   // The owner heap while its frees may take free()'s fast path (flags == 0), else nullptr: one
   // compare with the caller's heap decides the fast path. Only the owner thread stores its own
@@ -89,25 +98,65 @@ struct alignas(128) Page {
     used.set(still_used);
     return still_used;
   }
-  // Another thread's free. Returns true when the page was in its heap's full queue at the time
-  // of the push, so the caller must tell that heap (heap.h explains the protocol).
+  static constexpr uintptr_t TF_FULL = 1;
+  static constexpr uintptr_t TF_NOTIFYING = 2;
+  static constexpr uintptr_t TF_BITS = TF_FULL | TF_NOTIFYING;
+  static_assert(MIN_BLOCK_BYTES > TF_BITS, "blocks are aligned so the low bits are free");
+
+  // Another thread's free. Returns true when it took TF_FULL: the caller must then tell the
+  // page's heap and call end_notify(); otherwise it must not touch the page again.
   bool push_thread(void* block) {
-    void* head = thread_free.load(std::memory_order_relaxed);
+    uintptr_t old = thread_free.load(std::memory_order_relaxed);
+    uintptr_t next;
     do {
-      store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(head), block, keys));
+      store_link(block, Codec::encode(old & ~TF_BITS, block, keys));
       if constexpr (ASAN_POISONING) poison(block, size());
-      // seq_cst on success: the block's link is published (release) and the push is ordered
-      // before our read of in_full below (the store-load pair of the full-page protocol).
-      // relaxed on failure: we only retry with the new head.
-    } while (!thread_free.compare_exchange_weak(head, block, std::memory_order_seq_cst, std::memory_order_relaxed));
-    return in_full.load(std::memory_order_seq_cst);
+      next = reinterpret_cast<uintptr_t>(block) | (old & TF_NOTIFYING);
+      if (old & TF_FULL) next |= TF_NOTIFYING;
+      // release publishes the block's link; acquire, when we take TF_FULL, makes the heap the
+      // owner stored before its release CAS in mark_full visible. relaxed on failure: retry.
+    } while (!thread_free.compare_exchange_weak(old, next, std::memory_order_acq_rel, std::memory_order_relaxed));
+    return (old & TF_FULL) != 0;
   }
+  void end_notify() {
+    // release: our read of `heap` happens before the owner's wait_notified() returns.
+    thread_free.fetch_and(~TF_NOTIFYING, std::memory_order_release);
+  }
+  // Owner: sets TF_FULL unless remote frees are pending; returns whether it did.
+  bool mark_full() {
+    uintptr_t old = thread_free.load(std::memory_order_relaxed);
+    do {
+      if ((old & ~TF_BITS) != 0) return false;
+      // release: pairs with the acquire of the freer's CAS that takes TF_FULL (see push_thread).
+    } while (
+        !thread_free.compare_exchange_weak(old, old | TF_FULL, std::memory_order_release, std::memory_order_relaxed));
+    return true;
+  }
+  // Owner: the page left the full queue; no freer needs to tell us any more.
+  void clear_full() {
+    // relaxed: only removes a request; a freer that took TF_FULL first is waited out elsewhere.
+    thread_free.fetch_and(~TF_FULL, std::memory_order_relaxed);
+  }
+  // Owner: returns once no remote freer is telling us about this page, before the page is freed
+  // or changes heap.
+  void wait_notified() const {
+    // acquire: pairs with end_notify's release.
+    while (thread_free.load(std::memory_order_acquire) & TF_NOTIFYING) __builtin_ia32_pause();
+  }
+  bool has_thread_free() const {
+    // relaxed: a hint; collect_thread_free's acquire does the synchronising.
+    return (thread_free.load(std::memory_order_relaxed) & ~TF_BITS) != 0;
+  }
+  // Resets the word of a page with no live block (no remote freer can exist).
+  void reset_thread_free() { thread_free.store(0, std::memory_order_relaxed); }
+
   // Moves thread_free onto local_free; returns how many blocks were moved.
   uint32_t collect_thread_free() {
-    if (thread_free.load(std::memory_order_relaxed) == nullptr) return 0;
-    // acquire: pairs with the pushers' seq_cst CAS; every CAS on this word is a read-modify-write,
-    // so the list we take carries all pushers' link writes (one release sequence).
-    void* head = thread_free.exchange(nullptr, std::memory_order_acquire);
+    if (!has_thread_free()) return 0;
+    // acquire: pairs with the pushers' release CAS; every CAS on this word is a read-modify-write,
+    // so the list we take carries all pushers' link writes (one release sequence). The protocol
+    // bits stay as they are.
+    void* head = reinterpret_cast<void*>(thread_free.fetch_and(TF_BITS, std::memory_order_acquire) & ~TF_BITS);
     uint32_t count = 0;
     void* tail = nullptr;
     for (void* b = head; b != nullptr; b = reinterpret_cast<void*>(Codec::decode(load_link(b), b, keys))) {
@@ -145,7 +194,9 @@ struct alignas(128) Page {
     for (uint32_t i = 0; i + 1 < count; ++i, block += bytes) {
       store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(block + bytes), block, keys));
     }
-    store_link(block, Codec::encode(0, block, keys));
+    // The last link is null: on memory that still reads as zero, a plain link needs no store, so a
+    // large block is not touched before the program touches it.
+    if (!area_is_zero || Codec::encode(0, block, keys) != 0) store_link(block, Codec::encode(0, block, keys));
     free = first;
     free_is_zero = area_is_zero;
     capacity += count;

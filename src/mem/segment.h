@@ -3,14 +3,15 @@
 // and its page by a shift.
 //
 // Layout: [header | page 0 area][page 1]...[page N-1]; the header is this struct (page metadata
-// first), page 0's area starts after it. A dedicated segment holds one block (large or huge) at `block offset`
-// (normally just after the header; further for large alignments, up to exactly SEGMENT_BYTES
-// past the base: segment_of() therefore masks `address - 1`, and no block starts at offset 0).
+// first), page 0's area starts after it. Small and medium segments hold 64 and 8 pages; a large
+// segment is one page spanning the whole segment. A dedicated segment holds one huge or
+// over-aligned block at `block offset` (normally just after the header; further for large
+// alignments, up to exactly SEGMENT_BYTES past the base: segment_of() therefore masks
+// `address - 1`, and no block starts at offset 0) and is mapped to fit that block exactly.
 //
-// Lifetime: segments that hold heap pages are never unmapped, only purged (their header stays
-// readable): a thread that just pushed a block on a page's thread_free may still read that
-// page's fields after the owner freed the page. Only dedicated segments larger than
-// SEGMENT_BYTES (huge blocks) go back to the OS whole.
+// Lifetime: a free segment may be unmapped, because nothing reads a page after its last block
+// is freed: a remote freer's final access is the CAS that pushes its block, except while it
+// holds the page's TF_NOTIFYING bit, which the owner waits out before freeing the page (page.h).
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -23,7 +24,10 @@
 
 namespace hardalloc {
 
-enum class SegmentKind : uint8_t { small, medium, dedicated };
+// The first three are the page kinds (size_class.h) and index a heap's segment lists.
+enum class SegmentKind : uint8_t { small, medium, large, dedicated };
+static_assert(static_cast<size_t>(SegmentKind::dedicated) == PAGE_KIND_COUNT);
+constexpr SegmentKind segment_kind_of(PageKind kind) { return static_cast<SegmentKind>(kind); }
 
 inline constexpr size_t MAX_PAGES_PER_SEGMENT = SEGMENT_BYTES >> SMALL_PAGE_SHIFT;  // 64
 static_assert(sizeof(Page<FastConfig>) == 128 && sizeof(Page<HardenedConfig>) == 128);
@@ -45,15 +49,30 @@ struct Segment {
   uint32_t used_pages = 0;
   uint64_t used_mask = 0;   // bit i: pages[i].in_use
   uint64_t purge_mask = 0;  // free pages whose memory is still committed
+  // When the first page in purge_mask became free (owned), or the segment became free (pool):
+  // each queue below is ordered by it, so a purge pass stops at the first one not yet due.
   uint64_t purge_deadline_ms = 0;
   size_t mapping_bytes = 0;  // bytes mapped from `this`
   Segment* next = nullptr;   // in the owner's list, the abandoned list or the free list
   Segment* prev = nullptr;
+  Segment* purge_next = nullptr;  // in the owner heap's purge queue (purge_mask != 0)
+  Segment* purge_prev = nullptr;
+  bool in_purge_queue = false;
   Segment* all_next = nullptr;  // every page-holding segment, for statistics
   Segment* all_prev = nullptr;
 
   static constexpr size_t page_shift_of(SegmentKind kind) {
-    return kind == SegmentKind::small ? SMALL_PAGE_SHIFT : kind == SegmentKind::medium ? MEDIUM_PAGE_SHIFT : 63;
+    switch (kind) {
+      case SegmentKind::small:
+        return SMALL_PAGE_SHIFT;
+      case SegmentKind::medium:
+        return MEDIUM_PAGE_SHIFT;
+      case SegmentKind::large:
+        return SEGMENT_SHIFT;
+      case SegmentKind::dedicated:
+        break;
+    }
+    return 63;  // every address of a dedicated segment, however far, maps to pages[0]
   }
   Page<Config>* page_of(const void* p) {
     return &pages[(reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(this)) >> page_shift];

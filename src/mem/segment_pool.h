@@ -1,8 +1,10 @@
-// mem: where segments come from and go back to. Segments that hold pages (and 4 MiB dedicated
-// ones) are recycled through a free list and purged after the purge delay, never unmapped (see
-// segment.h for why); larger dedicated segments are mapped for one huge block and unmapped
-// when it is freed. Every page-holding segment is also on one global list that the statistics
-// walk under its lock.
+// mem: where segments come from and go back to. Page-holding segments (small, medium, large)
+// are recycled through a free list, newest first, and unmapped once free for the purge delay;
+// the list is ordered by the time each segment became free, so a pass touches only what it
+// unmaps. A dedicated segment is mapped to fit its one huge or over-aligned block and unmapped
+// when that block is freed. When the OS refuses a mapping, every free segment is unmapped and
+// the mapping tried once more. Every page-holding segment is also on one global list that the
+// statistics walk under its lock.
 #pragma once
 #include <new>
 
@@ -26,6 +28,7 @@ class SegmentPool {
     Seg* s = take_free();
     if (s == nullptr && (s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0)) == nullptr) return nullptr;
     s->kind = kind;
+    s->in_purge_queue = false;
     s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(kind));
     s->page_count = static_cast<uint32_t>(SEGMENT_BYTES >> s->page_shift);
     s->used_pages = 0;
@@ -51,8 +54,8 @@ class SegmentPool {
     return s;
   }
 
-  // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask and
-  // are purged with the whole segment after the delay.
+  // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask
+  // (committed) until the segment is reused or unmapped after the delay.
   static void release_paged(Seg* s) {
     s->owner.store(nullptr, std::memory_order_relaxed);
     unlink_all(s);
@@ -61,26 +64,19 @@ class SegmentPool {
   }
 
   // A dedicated segment for one block of at least `request` bytes whose address is a multiple
-  // of `alignment` (a power of two). Blocks that fit go into a recyclable SEGMENT_BYTES segment;
-  // larger (huge) ones get a mapping of their own. Returns nullptr when the OS refuses or the
-  // sizes overflow.
+  // of `alignment` (a power of two), mapped to fit: header, alignment padding and the block
+  // rounded to OS pages. Returns nullptr when the OS refuses or the sizes overflow.
   static Seg* acquire_dedicated(size_t request, size_t alignment) {
     if (request > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
     const size_t offset = alignment < SEGMENT_BYTES ? align_up(HEADER, alignment) : SEGMENT_BYTES;
     // At least one page, so that even a zero-byte block lies inside its mapping.
     const size_t block_bytes = request == 0 ? OS_PAGE_BYTES : align_up(request, OS_PAGE_BYTES);
-    Seg* s = nullptr;
-    if (alignment < SEGMENT_BYTES && offset + block_bytes <= SEGMENT_BYTES) {  // a pooled segment will do
-      s = take_free();
-      if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
-    } else if (alignment > SEGMENT_BYTES) {
-      s = map_new(offset + block_bytes, alignment, SEGMENT_BYTES);  // block exactly one segment in
-    } else {
-      s = map_new(offset + block_bytes, SEGMENT_BYTES, 0);
-    }
+    Seg* s = alignment > SEGMENT_BYTES
+                 ? map_new(offset + block_bytes, alignment, SEGMENT_BYTES)  // block one segment in
+                 : map_new(offset + block_bytes, SEGMENT_BYTES, 0);
     if (s == nullptr) return nullptr;
     s->kind = SegmentKind::dedicated;
-    s->page_shift = 63;  // every address maps to pages[0]
+    s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(SegmentKind::dedicated));
     s->page_count = 1;
     s->used_mask = 1;
     s->purge_mask = 0;
@@ -108,7 +104,7 @@ class SegmentPool {
     const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
     const size_t offset = static_cast<size_t>(s->pages[0].area - reinterpret_cast<uint8_t*>(s));
     if (offset + block_bytes > s->mapping_bytes) {
-      if (s->mapping_bytes <= SEGMENT_BYTES || offset != HEADER) return nullptr;
+      if (offset != HEADER) return nullptr;
       const size_t old_mapping = s->mapping_bytes;
       void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
       if (moved == nullptr) return nullptr;
@@ -128,34 +124,30 @@ class SegmentPool {
     g_stat_counters<Config>.dedicated_bytes.sub(p.size());
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
-    p.used.set(0);  // block_size stays: it is what the free segment still has committed
-    if (s->mapping_bytes != SEGMENT_BYTES) {
-      unmap(s);  // a huge block's own mapping, which never held pages
-      return;
-    }
-    poison(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
-    push_free(s);
+    p.used.set(0);  // block_size stays: unmap() takes it off the committed bytes
+    unmap(s);
   }
 
   // Account for memory we are about to touch or just returned.
   static void commit(Seg*, size_t bytes) { g_stat_counters<Config>.committed_bytes.add(bytes); }
   static void decommit(Seg*, size_t bytes) { g_stat_counters<Config>.committed_bytes.sub(bytes); }
 
-  // Purges free segments whose delay has passed (all of them when `force`).
+  // Unmaps free segments whose delay has passed (all of them when `force`).
   static void purge_free_segments(uint64_t now_ms, bool force) {
-    // relaxed: a stale deadline only delays the purge to the next call.
+    // relaxed: a stale deadline only delays the pass to the next call.
     if (!force && now_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) return;
-    LockGuard guard(free_lock_);
-    uint64_t next = UINT64_MAX;
-    for (Seg* s = free_.first; s != nullptr; s = s->next) {
-      if (!dirty(s)) continue;
-      if (force || s->purge_deadline_ms <= now_ms) {
-        purge_whole(s);
-      } else if (s->purge_deadline_ms < next) {
-        next = s->purge_deadline_ms;
+    IntrusiveList<Seg> due;
+    {
+      LockGuard guard(free_lock_);
+      Seg* s;
+      while ((s = free_.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
+        free_.remove(s);
+        due.push_back(s);
       }
+      // relaxed: guarded by free_lock_ for writers; readers only use it as a hint.
+      next_free_purge_ms_.store(s != nullptr ? s->purge_deadline_ms : UINT64_MAX, std::memory_order_relaxed);
     }
-    next_free_purge_ms_.store(next, std::memory_order_relaxed);
+    while (Seg* s = due.pop_front()) unmap(s);  // outside the lock: munmap is a system call
   }
 
   // Visits every page-holding segment under the list lock (statistics).
@@ -195,17 +187,6 @@ class SegmentPool {
     unpoison(p.area, block_bytes);
   }
 
-  // A free segment is dirty when some of its memory may still be committed: purge_mask holds
-  // dirty pages of a paged segment, used_mask bit 0 the block of a dedicated one.
-  static bool dirty(const Seg* s) { return s->purge_mask != 0 || s->used_mask != 0; }
-
-  static void purge_whole(Seg* s) {
-    os_purge(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
-    decommit(s, committed_beyond_header(s));
-    s->purge_mask = 0;
-    s->used_mask = 0;
-  }
-
   // What a free segment still has committed besides its header.
   static size_t committed_beyond_header(const Seg* s) {
     if (s->kind == SegmentKind::dedicated) return s->used_mask != 0 ? s->pages[0].size() : 0;
@@ -219,7 +200,13 @@ class SegmentPool {
 
   static Seg* map_new(size_t bytes, size_t alignment, size_t align_offset) {
     void* mem = os_map_aligned(bytes, alignment, align_offset);
-    if (mem == nullptr) return nullptr;
+    if (mem == nullptr) {
+      // Free segments may be what stands in the way (an address-space limit): give them back and
+      // try once more.
+      purge_free_segments(0, true);
+      mem = os_map_aligned(bytes, alignment, align_offset);
+      if (mem == nullptr) return nullptr;
+    }
     Seg* s = new (mem) Seg();  // placement new: runs the header's constructors, allocates nothing
     s->mapping_bytes = bytes;
     s->is_zero = true;
@@ -239,29 +226,35 @@ class SegmentPool {
     os_unmap(s, bytes);
   }
 
-  // A free segment, with what it still has committed beyond its header taken off the books;
-  // its is_zero says whether that memory was purged.
+  // The most recently freed segment (its memory is the likeliest to be warm), with what it still
+  // has committed beyond its header taken off the books; its is_zero says whether any page of it
+  // was ever touched.
   static Seg* take_free() {
-    Seg* s = pop_free();
-    if (s == nullptr) return nullptr;
-    s->is_zero = !dirty(s);
+    Seg* s;
+    {
+      LockGuard guard(free_lock_);
+      s = free_.last;
+      if (s == nullptr) return nullptr;
+      free_.remove(s);
+    }
+    s->is_zero = s->purge_mask == 0;
     decommit(s, committed_beyond_header(s));
     s->purge_mask = 0;
     s->used_mask = 0;
     return s;
   }
 
-  static Seg* pop_free() {
-    LockGuard guard(free_lock_);
-    return free_.pop_front();
-  }
-
+  // Appends a free segment; deadlines are now plus one constant delay, so the list stays ordered.
   static void push_free(Seg* s) {
+    if (options().purge_delay_ms == 0) {
+      unmap(s);
+      return;
+    }
     s->purge_deadline_ms = now_plus_delay();
-    if (options().purge_delay_ms == 0) purge_whole(s);
     LockGuard guard(free_lock_);
-    free_.push_front(s);
-    if (dirty(s) && s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
+    free_.push_back(s);
+    // relaxed: written under free_lock_; readers only use it as a hint.
+    if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
       next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);
     }
   }

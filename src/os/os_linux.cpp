@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include "base/bits.h"
 #include "os/os.h"
 
@@ -17,17 +19,47 @@ namespace hardalloc {
 
 bool os_page_size_matches() { return sysconf(_SC_PAGESIZE) == static_cast<long>(OS_PAGE_BYTES); }
 
+namespace {
+
+// Aligned mappings are first tried at a hint address that is already aligned, so that the
+// reservation is exactly `bytes` (an address-space limit counts every byte reserved, and the
+// over-map-and-trim fallback briefly needs `bytes + alignment`). Hints walk up from 32 TiB
+// (user space ends at 128 TiB; sanitizer runtimes that reject the range make us fall back).
+constexpr uintptr_t HINT_BASE = uintptr_t{32} << 40;
+constexpr uintptr_t HINT_END = uintptr_t{48} << 40;
+std::atomic<uintptr_t> g_next_hint{HINT_BASE};
+
+void* map_at_hint(size_t bytes, size_t alignment, size_t align_offset) {
+  const size_t step = align_up(bytes + align_offset, alignment);
+  // relaxed: threads only need distinct hints; a collision merely costs the fallback.
+  uintptr_t start = g_next_hint.fetch_add(step, std::memory_order_relaxed);
+  if (start + step > HINT_END) {
+    g_next_hint.store(HINT_BASE, std::memory_order_relaxed);  // wrap: freed ranges are free again
+    return nullptr;
+  }
+  start = align_up(start + align_offset, alignment) - align_offset;
+  void* hint = reinterpret_cast<void*>(start);
+  void* got = mmap(hint, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (got == MAP_FAILED) return nullptr;
+  if (got == hint) return got;
+  munmap(got, bytes);  // the kernel placed it elsewhere: the range is taken
+  return nullptr;
+}
+
+}  // namespace
+
 void* os_map_aligned(size_t bytes, size_t alignment, size_t align_offset) {
   if (bytes == 0 || bytes > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
+  const int saved_errno = errno;  // a failed mmap must not change what the caller sees
+  if (alignment > OS_PAGE_BYTES) {
+    if (void* p = map_at_hint(bytes, alignment, align_offset)) return p;
+  }
   // Map more than needed, then trim both ends so the kept range is aligned. Alignments up to
   // the OS page size need no trimming.
   const size_t slack = alignment > OS_PAGE_BYTES ? alignment : 0;
-  const int saved_errno = errno;  // a failed mmap must not change what the caller sees
   void* raw = mmap(nullptr, bytes + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw == MAP_FAILED) {
-    errno = saved_errno;
-    return nullptr;
-  }
+  errno = saved_errno;
+  if (raw == MAP_FAILED) return nullptr;
   if (slack == 0) return raw;
   const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
   const uintptr_t aligned = align_up(start + align_offset, alignment) - align_offset;

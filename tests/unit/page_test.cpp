@@ -33,7 +33,7 @@ struct TestPage {
   // capacity == used + |free| + |local_free| and |thread_free| <= used (page.h)
   void expect_invariant() {
     EXPECT_EQ(page.capacity, page.used.get() + list_length(page.free) + list_length(page.local_free));
-    EXPECT_LE(list_length(page.thread_free.load()), page.used.get());
+    EXPECT_LE(list_length(reinterpret_cast<void*>(page.thread_free.load() & ~Page<Config>::TF_BITS)), page.used.get());
   }
   uint8_t* memory;
   Page<Config> page;
@@ -93,12 +93,31 @@ TYPED_TEST(PageTest, ThreadFreesAreCollectedWithTheirCount) {
   t.expect_invariant();
 }
 
-TYPED_TEST(PageTest, PushThreadReportsAFullPage) {
+TYPED_TEST(PageTest, OnlyTheFirstFreeIntoAFullPageNotifies) {
   TestPage<TypeParam> t(64);
   t.page.extend();
+  void* a = t.page.pop_free();
   void* b = t.page.pop_free();
-  t.page.in_full.store(true);
-  EXPECT_TRUE(t.page.push_thread(b));
+  ASSERT_TRUE(t.page.mark_full());
+  EXPECT_TRUE(t.page.push_thread(a));  // took TF_FULL: must notify, and holds TF_NOTIFYING
+  EXPECT_NE(t.page.thread_free.load() & Page<TypeParam>::TF_NOTIFYING, 0u);
+  EXPECT_FALSE(t.page.push_thread(b));  // TF_FULL is gone: a plain push
+  t.page.end_notify();
+  EXPECT_EQ(t.page.thread_free.load() & Page<TypeParam>::TF_BITS, 0u);
+  t.page.wait_notified();  // returns at once
+  EXPECT_EQ(t.page.collect_thread_free(), 2u);
+}
+
+TYPED_TEST(PageTest, MarkFullRefusesWhileRemoteFreesArePending) {
+  TestPage<TypeParam> t(64);
+  t.page.extend();
+  void* a = t.page.pop_free();
+  EXPECT_FALSE(t.page.push_thread(a));
+  EXPECT_FALSE(t.page.mark_full());  // the owner must collect instead of parking the page
+  EXPECT_EQ(t.page.collect_thread_free(), 1u);
+  EXPECT_TRUE(t.page.mark_full());
+  t.page.clear_full();
+  EXPECT_EQ(t.page.thread_free.load(), 0u);
 }
 
 TEST(FreeListCodec, EncodedLinksRoundTripAndHideThePointer) {

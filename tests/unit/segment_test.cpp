@@ -34,9 +34,23 @@ TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {
   }
 }
 
+TYPED_TEST(SegmentTest, AlignmentsUpToTheSmallPageSizeStayInSharedPages) {
+  using A = Allocator<TypeParam>;
+  for (size_t alignment = 8 * KiB; alignment <= 64 * KiB; alignment *= 2) {
+    for (size_t size : {size_t{0}, size_t{64}, size_t{100 * KiB}}) {
+      void* p = A::aligned(alignment, size);
+      ASSERT_NE(p, nullptr) << alignment;
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u) << alignment << " size " << size;
+      EXPECT_NE(segment_of<TypeParam>(p)->kind, SegmentKind::dedicated) << alignment << " size " << size;
+      EXPECT_GE(A::usable_size(p), size);
+      A::free(p);
+    }
+  }
+}
+
 TYPED_TEST(SegmentTest, LargeAlignmentsFindTheirSegment) {
   using A = Allocator<TypeParam>;
-  for (size_t alignment = 8 * KiB; alignment <= 64 * MiB; alignment *= 2) {
+  for (size_t alignment = 128 * KiB; alignment <= 64 * MiB; alignment *= 2) {
     for (size_t size : {size_t{0}, size_t{1000}}) {  // size 0: found by fuzz_ops (4 MiB-aligned only)
       void* p = A::aligned(alignment, size);
       ASSERT_NE(p, nullptr) << alignment;

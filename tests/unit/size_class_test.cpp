@@ -6,7 +6,7 @@ namespace hardalloc {
 namespace {
 
 TEST(SizeClass, EverySizeFitsItsClassAndNotTheOneBelow) {
-  for (size_t size = 0; size <= MEDIUM_BLOCK_MAX; ++size) {
+  for (size_t size = 0; size <= LARGE_BLOCK_MAX; ++size) {
     const size_t bin = bin_of(size);
     ASSERT_LT(bin, BIN_COUNT) << size;
     ASSERT_GE(bin_block_size(bin), size) << size;
@@ -27,7 +27,7 @@ TEST(SizeClass, BlockSizesAreIncreasingMultiplesOf16) {
 }
 
 TEST(SizeClass, WasteIsBounded) {
-  for (size_t size = 65; size <= MEDIUM_BLOCK_MAX; ++size) {
+  for (size_t size = 65; size <= LARGE_BLOCK_MAX; ++size) {
     const size_t waste = bin_block_size(bin_of(size)) - size;
     if (size > 128) {
       ASSERT_LT(waste * 8, size) << "more than 12.5% waste at " << size;
@@ -44,10 +44,20 @@ TEST(SizeClass, DirectTableIndexMapsToOneClass) {
   }
 }
 
-TEST(SizeClass, PageKindsHoldAtLeastEightBlocks) {
+TEST(SizeClass, SmallAndMediumPagesHoldAtLeastEightBlocks) {
   for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
-    const size_t page = size_t{1} << (bin_is_small(bin) ? SMALL_PAGE_SHIFT : MEDIUM_PAGE_SHIFT);
+    const PageKind kind = page_kind_of_bin(bin);
+    if (kind == PageKind::large) continue;
+    const size_t page = size_t{1} << (kind == PageKind::small ? SMALL_PAGE_SHIFT : MEDIUM_PAGE_SHIFT);
     EXPECT_GE(page / bin_block_size(bin), 8u) << bin;
+  }
+}
+
+TEST(SizeClass, LargePagesHoldAtLeastThreeBlocks) {
+  // A large page is a whole segment less its header (at most 16 KiB: segment_test checks it).
+  for (size_t bin = bin_of(MEDIUM_BLOCK_MAX) + 1; bin < BIN_COUNT; ++bin) {
+    ASSERT_EQ(page_kind_of_bin(bin), PageKind::large) << bin;
+    EXPECT_GE((SEGMENT_BYTES - 16 * KiB) / bin_block_size(bin), 3u) << bin;
   }
 }
 
