@@ -1,4 +1,4 @@
-"""The nine workloads of issue 4, in report order. Each is a program bench_<name> in the bench
+"""The workloads, in report order. Each is a program bench_<name> in the bench
 build directory that takes a scale factor and exits non-zero on a wrong answer."""
 
 import dataclasses
@@ -25,6 +25,7 @@ WORKLOADS = (
     Workload(7, "large_aligned", "large, huge and aligned blocks"),
     Workload(8, "fragmentation", "peak, scattered frees, other sizes"),
     Workload(9, "false_sharing", "threads writing small adjacent blocks"),
+    Workload(10, "large_live", "many live large and over-aligned blocks, mass free"),
 )
 
 # Workload 8 also prints the RSS left at its end; the driver reports it beside the peak.
