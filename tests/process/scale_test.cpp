@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -158,8 +159,12 @@ Figures under_address_space_limit(const Allocator& a) {
   if (setrlimit(RLIMIT_AS, &limit) != 0) std::abort();
   Figures f;
   for (void*& p : blocks) {
+    errno = 0;
     p = a.malloc(MIB);
-    if (p == nullptr) break;
+    if (p == nullptr) {
+      if (errno != ENOMEM) std::abort();  // a refused mapping is ENOMEM, never anything else
+      break;
+    }
     static_cast<char*>(p)[0] = 1;
     ++f.count;
   }
@@ -242,12 +247,17 @@ pthread_key_t g_late_key;
 const Allocator* g_late_allocator = nullptr;
 thread_local int tl_rounds_left = 0;
 
+// Frees its value and allocates in every round it runs, re-arming itself while rounds are left
+// (glibc stops after four), so threads with four rounds allocate in the last one.
 void rearming_destructor(void* value) {
   g_late_allocator->free(value);
-  if (--tl_rounds_left <= 0) return;
   void* fresh = g_late_allocator->malloc(64);
   std::memset(fresh, 1, 64);
-  pthread_setspecific(g_late_key, fresh);
+  if (--tl_rounds_left > 0) {
+    pthread_setspecific(g_late_key, fresh);
+  } else {
+    g_late_allocator->free(fresh);
+  }
 }
 
 Figures late_destructor_threads(const Allocator& a) {
