@@ -18,7 +18,7 @@ HA_EXPORT int posix_memalign(void** out, size_t alignment, size_t size) noexcept
   return C::posix_memalign(out, alignment, size);
 }
 HA_EXPORT void* aligned_alloc(size_t alignment, size_t size) noexcept { return C::aligned_alloc(alignment, size); }
-HA_EXPORT void* memalign(size_t alignment, size_t size) noexcept { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* memalign(size_t alignment, size_t size) noexcept { return C::memalign(alignment, size); }
 HA_EXPORT void* valloc(size_t size) noexcept { return C::valloc(size); }
 HA_EXPORT void* pvalloc(size_t size) noexcept { return C::pvalloc(size); }
 HA_EXPORT size_t malloc_usable_size(void* ptr) noexcept { return A::usable_size(ptr); }

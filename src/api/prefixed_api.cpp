@@ -15,7 +15,7 @@ HA_EXPORT int ha_posix_memalign(void** out, size_t alignment, size_t size) {
   return C::posix_memalign(out, alignment, size);
 }
 HA_EXPORT void* ha_aligned_alloc(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
-HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::memalign(alignment, size); }
 HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }
 HA_EXPORT void* ha_pvalloc(size_t size) { return C::pvalloc(size); }
 HA_EXPORT size_t ha_malloc_usable_size(const void* ptr) { return A::usable_size(ptr); }
