@@ -13,6 +13,11 @@
 //   posix_memalign         alignment not a power-of-two multiple of sizeof(void*) -> EINVAL
 //                          returned, errno untouched
 //   sizes above PTRDIFF_MAX, calloc/reallocarray overflow -> NULL, errno ENOMEM
+//   malloc_trim            the calling thread's heap and every free segment only (other
+//                          threads' heaps are theirs); 1 if committed memory went down
+//   mallopt                1 for the options glibc defines (no effect), 0 for unknown ones
+//   mallinfo               int fields saturate at INT_MAX
+//   (glibc_extensions.h maps glibc's extensions; README.md, "glibc's extensions")
 #pragma once
 #include <errno.h>
 #include <stdint.h>
