@@ -65,7 +65,7 @@ struct GlibcExtensions {
 
   // The fields that mean something here (see the table above); the rest stay 0.
   static struct mallinfo2 info2() {
-    ha_stats s;
+    ha_stats s{};
     Stats<Config>::get(s);
     struct mallinfo2 m {};
     m.hblks = s.huge_blocks;
@@ -97,7 +97,7 @@ struct GlibcExtensions {
   // empty because no free-chunk histogram is kept. The statistics are read first, so `out` may
   // allocate (a FILE's buffer) without meeting a lock of ours.
   static void write_info(Writer& out) {
-    ha_stats s;
+    ha_stats s{};
     Stats<Config>::get(s);
     const struct mallinfo2 m = info2();
     out.text("<malloc version=\"1\">\n<heap nr=\"0\">\n<sizes>\n</sizes>\n");
