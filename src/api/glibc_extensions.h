@@ -41,7 +41,7 @@ struct GlibcExtensions {
 
   // glibc's options are accepted with glibc's result (1, or 0 where glibc rejects the value);
   // none changes hardalloc, whose equivalents are fixed when it starts (README: the mapping).
-  // Unknown options return 0, so that a program can tell (glibc 2.36 returns 1 for them too).
+  // Unknown options return 0, so that a program can tell; glibc 2.36 returns 1 for them.
   static int mallopt(int param, int value) {
     switch (param) {
       case M_MXFAST:  // glibc rejects a fastbin limit above 80 * sizeof(size_t) / 4 bytes
