@@ -45,8 +45,9 @@ const AllowedDifference ALLOWED_DIFFERENCES[] = {
      "glibc and hardalloc free the block and return NULL; C17 also allows a new block "
      "(jemalloc, mimalloc do that); C23 makes it undefined"},
     {"alignment not a power of two", has_non_power_of_two_alignment,
-     "glibc 2.36 rounds it up to a power of two and succeeds; hardalloc, ASan and glibc 2.38 "
-     "fail with EINVAL"},
+     "memalign: glibc (every version) and hardalloc round it up to a power of two (up to 16: plain "
+     "malloc), ASan fails with EINVAL; aligned_alloc: C17, glibc 2.38 and hardalloc fail with EINVAL, "
+     "glibc 2.36 rounds it up"},
     {"aligned_alloc size not a multiple of the alignment", is_aligned_alloc_with_odd_size,
      "C11 required failure, C17 (DR 460) allows success: glibc succeeds, ASan fails (EINVAL)"},
     {"alignment above 4 MiB", has_alignment_above_required,

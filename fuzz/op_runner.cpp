@@ -43,6 +43,11 @@ std::size_t required_alignment(const Op& op, std::size_t request_bytes) {
   const std::size_t weak = weak_fundamental_align(request_bytes);
   if (op.kind == OpKind::VALLOC || op.kind == OpKind::PVALLOC) return PAGE_BYTES;
   if (takes_alignment(op.kind) && alignment_valid(op)) return op.align > weak ? op.align : weak;
+  // An aligned_alloc or memalign that accepts an alignment which is not a power of two must
+  // honour the next power of two (glibc's memalign, every version; aligned_alloc before 2.38).
+  const bool rounded_up = op.kind != OpKind::POSIX_MEMALIGN && takes_alignment(op.kind) && op.align > weak &&
+                          op.align <= (std::size_t{1} << 63);
+  if (rounded_up) return std::size_t{1} << (64 - __builtin_clzll(op.align - 1));
   return weak;
 }
 
@@ -285,8 +290,10 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
   const bool extreme_align = takes_alignment(op.kind) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
   // C11 made aligned_alloc fail here; C17 (DR 460) lets it succeed; ASan fails with EINVAL.
   const bool odd_aligned_size = op.kind == OpKind::ALIGNED_ALLOC && op.align != 0 && request_bytes % op.align != 0;
-  // aligned_alloc and memalign may reject a bad alignment or round it up to a power of two
-  // that is then too large (glibc); posix_memalign must reject it (POSIX).
+  // A bad alignment: memalign rounds it up to a power of two (glibc, every version; hardalloc),
+  // which may then be too large (ENOMEM), or rejects it (EINVAL: ASan); aligned_alloc rejects it
+  // (EINVAL: C17, glibc 2.38, hardalloc) or rounds it up (glibc 2.36); posix_memalign must
+  // reject it (POSIX).
   const bool rounds_bad_align_up = bad_align && op.kind != OpKind::POSIX_MEMALIGN;
   if (!(bad_align || impossible || extreme_align || odd_aligned_size || request_bytes == 0)) {
     violations_.report(op_index, &op, "returned NULL (errno %d) for a satisfiable request", error);

@@ -37,6 +37,17 @@ void ha_free_aligned_sized(void* ptr, size_t alignment, size_t size);
  * empty page and cached segment now instead of after the purge delay. */
 void ha_collect(int force);
 
+/* glibc's malloc_trim: collects the calling thread's heap and purges its free pages and every
+ * free segment of the process now; `pad` is ignored. Other threads' heaps belong to their
+ * threads and are not collected (their free memory goes back after the purge delay). Returns 1
+ * if the process's committed memory went down, else 0. libhardalloc.so exports it as
+ * malloc_trim. */
+int ha_malloc_trim(size_t pad);
+/* glibc's mallopt: 1 for the options <malloc.h> defines (M_MXFAST, M_TRIM_THRESHOLD,
+ * M_MMAP_THRESHOLD, M_ARENA_MAX, ...; 0 where glibc rejects the value), none of which changes
+ * hardalloc (README.md, "glibc's extensions"); 0 for unknown options. */
+int ha_mallopt(int param, int value);
+
 /* Statistics. Counters are process-wide. Values read while other threads allocate are a
  * consistent-enough snapshot, not an atomic one. */
 #define HA_STATS_MAX_SIZE_CLASSES 128

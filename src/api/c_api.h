@@ -5,13 +5,22 @@
 //   malloc(0)              a unique 16-byte block
 //   realloc(p, 0)          frees p, returns NULL (glibc's choice; C23 leaves it undefined)
 //   realloc(NULL, n)       malloc(n)
-//   aligned_alloc, memalign: alignment not a power of two -> NULL, errno EINVAL
-//                          (glibc 2.36 rounds it up; C17 and glibc 2.38 reject it)
+//   memalign, valloc, pvalloc: as glibc in every version: an alignment up to 16 (0 included)
+//                          is plain malloc, any other is rounded up to the next power of two;
+//                          only one above 2^63 (no power of two holds it) -> NULL, errno EINVAL
+//   aligned_alloc          alignment not a power of two (0 included) -> NULL, errno EINVAL
+//                          (C17 and glibc 2.38; glibc up to 2.37 rounds it up as memalign does)
 //   posix_memalign         alignment not a power-of-two multiple of sizeof(void*) -> EINVAL
 //                          returned, errno untouched
 //   sizes above PTRDIFF_MAX, calloc/reallocarray overflow -> NULL, errno ENOMEM
+//   malloc_trim            the calling thread's heap and every free segment only (other
+//                          threads' heaps are theirs); 1 if committed memory went down
+//   mallopt                1 for the options glibc defines (no effect), 0 for unknown ones
+//   mallinfo               int fields saturate at INT_MAX
+//   (glibc_extensions.h maps glibc's extensions; README.md, "glibc's extensions")
 #pragma once
 #include <errno.h>
+#include <stdint.h>
 
 #include "alloc/allocator.h"
 
@@ -48,8 +57,21 @@ struct CApi {
     return A::aligned(alignment, size);
   }
 
+  // glibc's memalign in every version (2.38 changed only aligned_alloc): small alignments
+  // need nothing beyond malloc's own, and any other is rounded up, never rejected.
+  static void* memalign(size_t alignment, size_t size) {
+    if (alignment <= MIN_BLOCK_BYTES) return A::malloc(size);
+    if (alignment > MAX_MEMALIGN_ALIGNMENT) {
+      errno = EINVAL;
+      return nullptr;
+    }
+    return A::aligned(round_up_to_power_of_two(alignment), size);
+  }
+
+  // glibc: memalign(page size, size).
   static void* valloc(size_t size) { return A::aligned(OS_PAGE_BYTES, size); }
 
+  // glibc: memalign(page size, size rounded up to whole pages).
   static void* pvalloc(size_t size) {
     if (size > A::MAX_REQUEST) {
       errno = ENOMEM;
@@ -57,6 +79,10 @@ struct CApi {
     }
     return A::aligned(OS_PAGE_BYTES, align_up(size, OS_PAGE_BYTES));
   }
+
+ private:
+  // The largest alignment memalign can round up to a power of two (glibc: SIZE_MAX / 2 + 1).
+  static constexpr size_t MAX_MEMALIGN_ALIGNMENT = SIZE_MAX / 2 + 1;
 };
 
 }  // namespace hardalloc

@@ -1,6 +1,7 @@
 // api: the prefixed C API (include/hardalloc.h) for the default (fast) configuration.
 #include "alloc/stats.h"
 #include "api/exports.h"
+#include "api/glibc_extensions.h"
 #include "hardalloc.h"
 
 using hardalloc::api::A;
@@ -15,13 +16,17 @@ HA_EXPORT int ha_posix_memalign(void** out, size_t alignment, size_t size) {
   return C::posix_memalign(out, alignment, size);
 }
 HA_EXPORT void* ha_aligned_alloc(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
-HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::aligned_alloc(alignment, size); }
+HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::memalign(alignment, size); }
 HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }
 HA_EXPORT void* ha_pvalloc(size_t size) { return C::pvalloc(size); }
 HA_EXPORT size_t ha_malloc_usable_size(const void* ptr) { return A::usable_size(ptr); }
 HA_EXPORT void ha_free_sized(void* ptr, size_t) { A::free(ptr); }
 HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t, size_t) { A::free(ptr); }
 HA_EXPORT void ha_collect(int force) { A::collect(force != 0); }
+HA_EXPORT int ha_malloc_trim(size_t pad) { return hardalloc::GlibcExtensions<hardalloc::api::Exported>::trim(pad); }
+HA_EXPORT int ha_mallopt(int param, int value) {
+  return hardalloc::GlibcExtensions<hardalloc::api::Exported>::mallopt(param, value);
+}
 
 HA_EXPORT int ha_stats_get(struct ha_stats* out) {
   if (out == nullptr) return EINVAL;

@@ -24,6 +24,9 @@ constexpr uintptr_t align_down(uintptr_t x, size_t alignment) { return x & ~(ali
 constexpr unsigned highest_bit(size_t x) { return 63u - static_cast<unsigned>(__builtin_clzll(x)); }
 constexpr unsigned lowest_bit(uint64_t x) { return static_cast<unsigned>(__builtin_ctzll(x)); }
 
+// The smallest power of two >= x; x must be in [2, 2^63].
+constexpr size_t round_up_to_power_of_two(size_t x) { return size_t{1} << (highest_bit(x - 1) + 1); }
+
 // Copy and fill through libc (bytes.cpp), the only memcpy/memset the allocator calls.
 void copy_bytes(void* dst, const void* src, size_t n);
 void zero_bytes(void* dst, size_t n);

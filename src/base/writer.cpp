@@ -48,6 +48,11 @@ Writer& Writer::hex(uintptr_t value) {
 }
 
 void Writer::flush() {
+  if (sink_ != nullptr) {
+    if (used_ != 0) sink_(context_, buffer_, used_);
+    used_ = 0;
+    return;
+  }
   size_t done = 0;
   while (done < used_) {
     ssize_t n = ::write(fd_, buffer_ + done, used_ - done);

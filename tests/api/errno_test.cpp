@@ -83,12 +83,21 @@ TEST(Errno, PosixMemalignReturnsEnomemForImpossibleSizes) {
   EXPECT_EQ(output, &errno);
 }
 
-TEST(Errno, AlignedAllocAndMemalignRejectNonPowersOfTwo) {
-  for (std::size_t alignment :
-       {std::size_t{3}, std::size_t{24}, std::size_t{48}, std::size_t{100}, std::size_t{4096 + 16}}) {
+// C17 and glibc 2.38: aligned_alloc rejects what is not a power of two. memalign rounds such
+// alignments up instead (memalign_rules_test.cpp).
+TEST(Errno, AlignedAllocRejectsNonPowersOfTwo) {
+  for (std::size_t alignment : {std::size_t{0}, std::size_t{3}, std::size_t{24}, std::size_t{48}, std::size_t{100},
+                                std::size_t{3000}, std::size_t{4096 + 16}, SIZE_MAX}) {
     SCOPED_TRACE(alignment);
     expect_failure_with_errno([&] { return ha_aligned_alloc(opaque(alignment), 64); }, EINVAL);
-    expect_failure_with_errno([&] { return ha_memalign(opaque(alignment), 64); }, EINVAL);
+  }
+}
+
+// glibc: memalign fails with EINVAL only when no power of two can hold the alignment.
+TEST(Errno, MemalignRejectsOnlyAlignmentsAboveTwoToTheSixtyThree) {
+  for (std::size_t alignment : {JUST_OVER_PTRDIFF_MAX + 1, SIZE_MAX}) {
+    SCOPED_TRACE(alignment);
+    expect_failure_with_errno([&] { return ha_memalign(opaque(alignment), 1); }, EINVAL);
   }
 }
 
@@ -96,6 +105,8 @@ TEST(Errno, AlignedFormsOfImpossibleSizesAreEnomem) {
   expect_failure_with_errno([&] { return ha_aligned_alloc(4096, opaque(IMPOSSIBLE_BYTES)); }, ENOMEM);
   expect_failure_with_errno([&] { return ha_memalign(64, opaque(JUST_OVER_PTRDIFF_MAX)); }, ENOMEM);
   expect_failure_with_errno([&] { return ha_memalign(opaque(JUST_OVER_PTRDIFF_MAX), 1); }, ENOMEM);
+  // 2^62 + 1 rounds up to 2^63, which no request can satisfy (glibc: ENOMEM too).
+  expect_failure_with_errno([&] { return ha_memalign(opaque((std::size_t{1} << 62) + 1), 1); }, ENOMEM);
   expect_failure_with_errno([&] { return ha_valloc(opaque(IMPOSSIBLE_BYTES)); }, ENOMEM);
   expect_failure_with_errno([&] { return ha_pvalloc(opaque(IMPOSSIBLE_BYTES - 100)); }, ENOMEM);
 }
