@@ -3,10 +3,10 @@
 // libraries); prefixed_api.cpp exports the ones with plain types as ha_malloc_trim and ha_mallopt.
 //
 // What glibc's figures become here (README.md, "glibc's extensions", repeats this):
-//   arena     committed bytes outside large/huge blocks (pages, page metadata, cached segments)
-//   uordblks  bytes in live blocks outside large/huge blocks (block-size granularity)
+//   arena     committed bytes outside huge blocks (pages, page metadata, cached segments)
+//   uordblks  bytes in live blocks outside huge blocks (block-size granularity)
 //   fordblks  arena - uordblks: committed but not in a live block
-//   hblks     live large/huge blocks (each in a segment or mapping of its own)
+//   hblks     live huge and over-aligned blocks (each in a mapping of its own)
 //   hblkhd    their bytes
 //   ordblks, smblks, fsmblks, usmblks, keepcost: 0 (no free-chunk count is kept, no fastbins,
 //             glibc itself always reports usmblks 0, no top chunk)
