@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include "alloc/heap.h"
+#include "hardening/report.h"
+#include "hardening/segment_map.h"
 
 namespace hardalloc {
 
@@ -22,8 +24,12 @@ class Allocator {
  public:
   // Requests above this fail with ENOMEM at once, as in glibc: no object may exceed PTRDIFF_MAX.
   static constexpr size_t MAX_REQUEST = PTRDIFF_MAX;
+  // Every block's allocated state is tracked and every pointer checked before use: malloc and
+  // free then always take the generic paths, where the checks live.
+  static constexpr bool CHECKED = Config::MITIGATIONS.has(Mitigation::block_states);
 
   HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
+    if constexpr (CHECKED) return malloc_generic(size, false);
     if (HA_LIKELY(size <= DIRECT_MAX_BYTES)) {
       P* page = tl_heap<Config>->direct[(size + 15) / 16];
       if (HA_LIKELY(page->free != nullptr)) return page->pop_free();
@@ -33,6 +39,7 @@ class Allocator {
 
   HA_ALWAYS_INLINE static void free(void* ptr) noexcept {
     if (HA_UNLIKELY(ptr == nullptr)) return;
+    if constexpr (CHECKED) return checked_free(ptr);
     Seg* s = segment_of<Config>(ptr);
     P* page = s->page_of(ptr);
     H* h = tl_heap<Config>;
@@ -52,6 +59,9 @@ class Allocator {
 
   static size_t usable_size(const void* ptr) {
     if (ptr == nullptr) return 0;
+    if constexpr (CHECKED) {
+      if (!check_block(ptr, Use::inspect).live) return 0;
+    }
     Seg* s = segment_of<Config>(ptr);
     P* page = s->page_of(ptr);
     const uint8_t* start = block_start(page, ptr);
@@ -60,6 +70,12 @@ class Allocator {
 
   static void* realloc(void* ptr, size_t size) {
     if (ptr == nullptr) return malloc(size);
+    if constexpr (CHECKED) {
+      if (!check_block(ptr, Use::inspect).live) {  // reported; the block is left alone
+        errno = EINVAL;
+        return nullptr;
+      }
+    }
     if (size == 0) {  // glibc: frees and returns NULL (C23 leaves it undefined)
       free(ptr);
       return nullptr;
@@ -123,6 +139,9 @@ class Allocator {
     if (page == nullptr) return fail_enomem();
     const bool was_zero = page->free_is_zero;
     void* block = page->pop_free();
+    if constexpr (CHECKED) {
+      if (HA_UNLIKELY(!mark_allocated(page, block))) return heap_malloc(h, size, zero);  // reported; leaked
+    }
     if (zero) zero_bytes(block, was_zero ? sizeof(uintptr_t) : size);
     return block;
   }
@@ -183,10 +202,95 @@ class Allocator {
       if (aligned != p) {
         P* page = segment_of<Config>(p)->page_of(p);
         page->set_flags(page->flags.get() | PAGE_HAS_ALIGNED, tl_heap<Config>);
+        if constexpr (CHECKED) record_aligned(page, p, aligned);
       }
       return aligned;
     }
     return dedicated_alloc(size, alignment, false);
+  }
+
+  // --- checks of the CHECKED configurations (block_states) ---
+
+  enum class Use { free, inspect };
+  struct Checked {
+    bool live = false;
+  };
+
+  // Reports and returns {false} unless `ptr` is what malloc handed out and still live; for
+  // Use::free it also marks the block free (exactly one of two racing frees succeeds).
+  // Ownership comes first: nothing of a segment is read before the segment map vouches for it.
+  HA_NOINLINE static Checked check_block(const void* ptr, Use use) noexcept {
+    BlockFacts facts;
+    facts.address = ptr;
+    Seg* s = segment_of<Config>(ptr);
+    const uint8_t granule = SegmentMap<Config>::lookup(s);
+    if (granule != SegmentMap<Config>::SEGMENT_START) {
+      report_heap_error(granule == SegmentMap<Config>::NONE ? ReportKind::foreign_free : ReportKind::interior_free,
+                        facts);
+      return {};
+    }
+    P* page = s->page_of(ptr);
+    const auto* p = static_cast<const uint8_t*>(ptr);
+    if (!page->in_use || p < page->area || p >= page->area + static_cast<size_t>(page->capacity) * page->size()) {
+      report_heap_error(ReportKind::invalid_free, facts);
+      return {};
+    }
+    const size_t index = page->index_of(p);
+    const uint8_t* start = page->block_at(index);
+    facts.block = start;
+    facts.block_bytes = page->size();
+    if (s->kind == SegmentKind::dedicated) {
+      facts.requested_bytes = s->requested_bytes;
+      facts.requested_known = true;
+    }
+    if (start != p && !aligned_recorded(page, start, p)) {
+      report_heap_error(ReportKind::interior_free, facts);
+      return {};
+    }
+    const size_t page_index = static_cast<size_t>(page - s->pages);
+    const bool live = use == Use::free ? s->block_states.set_free(page_index, index)
+                                       : s->block_states.is_allocated(page_index, index);
+    if (!live) {
+      facts.detail = use == Use::free ? "the block was freed before" : "the block was freed before this use";
+      report_heap_error(ReportKind::double_free, facts);
+      return {};
+    }
+    return {true};
+  }
+
+  HA_NOINLINE static void checked_free(void* ptr) noexcept {
+    if (!check_block(ptr, Use::free).live) return;  // reported; the block is left alone
+    Seg* s = segment_of<Config>(ptr);
+    free_generic(s, s->page_of(ptr), ptr);
+  }
+
+  // Returns false when the block was already marked allocated: the free list handed out a live
+  // block (reported as free-list corruption).
+  static bool mark_allocated(P* page, void* block) {
+    Seg* s = segment_of_page(page);
+    if (HA_LIKELY(s->block_states.set_allocated(static_cast<size_t>(page - s->pages), page->index_of(block))))
+      return true;
+    BlockFacts facts;
+    facts.address = block;
+    facts.block = block;
+    facts.block_bytes = page->size();
+    facts.detail = "the free list handed out a block that is still allocated";
+    report_heap_error(ReportKind::free_list_corruption, facts);
+    return false;
+  }
+
+  // An aligned address handed out inside a block keeps its distance from the block start,
+  // encoded with the page's keys, in the word before it (padding the program does not own), so
+  // that free can tell it from an interior pointer.
+  static void record_aligned(P* page, const void* start, void* aligned) {
+    void* slot = static_cast<uint8_t*>(aligned) - sizeof(uintptr_t);
+    const uintptr_t distance = static_cast<uintptr_t>(static_cast<uint8_t*>(aligned) - static_cast<const uint8_t*>(start));
+    store_link(slot, P::Codec::encode(distance, slot, page->keys));
+  }
+  static bool aligned_recorded(P* page, const uint8_t* start, const uint8_t* p) {
+    if ((page->flags.get() & PAGE_HAS_ALIGNED) == 0 || p - start < static_cast<ptrdiff_t>(sizeof(uintptr_t))) return false;
+    const void* slot = p - sizeof(uintptr_t);
+    return P::Codec::decode(load_link(slot), slot, page->keys) == static_cast<uintptr_t>(p - start);
   }
 
   static void* fail_enomem() {

@@ -379,6 +379,7 @@ class HeapOps {
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
     if (p.area_is_zero) Pool::commit(s, area);
+    if constexpr (!std::is_empty_v<BlockStatesOf<Config>>) s->block_states.clear_page(index);
     s->purge_mask &= ~bit;
     if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
     if constexpr (GUARD != 0) os_protect(p.area + area - GUARD, GUARD);

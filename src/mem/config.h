@@ -15,12 +15,23 @@ struct FastConfig {
   static constexpr const char* NAME = "fast";
 };
 
-// The hardened instantiation. It grows as the hardening work lands; today it encodes free-list
-// links and leaves a guard page at the end of every page.
+// The hardened instantiation. It grows as the hardening work lands; today it encodes and
+// validates free-list links, keeps a guard page at the end of every page, and tracks the
+// allocated state of every block (double, invalid, interior and foreign frees).
 struct HardenedConfig {
-  static constexpr Mitigations MITIGATIONS{Mitigation::encoded_free_list, Mitigation::guard_pages};
+  static constexpr Mitigations MITIGATIONS{Mitigation::encoded_free_list, Mitigation::guard_pages,
+                                           Mitigation::validated_free_list, Mitigation::block_states};
   static constexpr const char* NAME = "hardened";
 };
+
+// Compile-time consistency of a mitigation set.
+template <class Config>
+constexpr bool mitigations_consistent() {
+  constexpr Mitigations m = Config::MITIGATIONS;
+  // Validating a link that is stored in the clear proves nothing an attacker cannot forge.
+  return !m.has(Mitigation::validated_free_list) || m.has(Mitigation::encoded_free_list);
+}
+static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>());
 
 template <class Config>
 using FreeListCodecOf =

@@ -25,6 +25,7 @@
 #include "base/relaxed.h"
 #include "hardening/asan_poison.h"
 #include "hardening/block_link.h"
+#include "hardening/report.h"
 #include "mem/config.h"
 #include "mem/size_class.h"
 
@@ -84,7 +85,7 @@ struct alignas(128) Page {
   // Takes the first block off `free`, which must be non-empty.
   HA_ALWAYS_INLINE void* pop_free() {
     void* block = free;
-    free = reinterpret_cast<void*>(Codec::decode(load_link(block), block, keys));
+    free = reinterpret_cast<void*>(next_of(block));
     used.add(1);
     if constexpr (ASAN_POISONING) unpoison(block, size());
     return block;
@@ -159,7 +160,7 @@ struct alignas(128) Page {
     void* head = reinterpret_cast<void*>(thread_free.fetch_and(TF_BITS, std::memory_order_acquire) & ~TF_BITS);
     uint32_t count = 0;
     void* tail = nullptr;
-    for (void* b = head; b != nullptr; b = reinterpret_cast<void*>(Codec::decode(load_link(b), b, keys))) {
+    for (void* b = head; b != nullptr; b = reinterpret_cast<void*>(next_of(b))) {
       tail = b;
       ++count;
     }
@@ -203,6 +204,37 @@ struct alignas(128) Page {
   }
 
   static constexpr size_t OS_CARVE_BYTES = 4 * KiB;
+
+  // The start of block `index`, and the index of a block start (callers check it is one).
+  uint8_t* block_at(size_t index) const { return area + index * size(); }
+  size_t index_of(const void* block) const { return static_cast<size_t>(static_cast<const uint8_t*>(block) - area) / size(); }
+  // True when `p` is null or the start of a block carved from this page.
+  bool is_block_or_null(uintptr_t p) const {
+    const uintptr_t first = reinterpret_cast<uintptr_t>(area);
+    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity) * size() && (p - first) % size() == 0);
+  }
+
+ private:
+  // The link of free block `block`, decoded; with validated_free_list a link that is no block of
+  // this page is reported and cut (the rest of the list is leaked, never followed).
+  HA_ALWAYS_INLINE uintptr_t next_of(void* block) {
+    const uintptr_t next = Codec::decode(load_link(block), block, keys);
+    if constexpr (Config::MITIGATIONS.has(Mitigation::validated_free_list)) {
+      if (HA_UNLIKELY(!is_block_or_null(next))) {
+        report_bad_link(block, next);
+        return 0;
+      }
+    }
+    return next;
+  }
+  [[gnu::cold, gnu::noinline]] void report_bad_link(void* block, uintptr_t next) const {
+    BlockFacts facts;
+    facts.address = reinterpret_cast<void*>(next);
+    facts.block = block;
+    facts.block_bytes = size();
+    facts.detail = "the link in this free block points outside its page's blocks";
+    report_heap_error(ReportKind::free_list_corruption, facts);
+  }
 };
 
 }  // namespace hardalloc

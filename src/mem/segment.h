@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "base/bits.h"
+#include "hardening/block_states.h"
 #include "mem/page.h"
 #include "mem/size_class.h"
 #include "os/os.h"
@@ -31,6 +32,10 @@ constexpr SegmentKind segment_kind_of(PageKind kind) { return static_cast<Segmen
 
 inline constexpr size_t MAX_PAGES_PER_SEGMENT = SEGMENT_BYTES >> SMALL_PAGE_SHIFT;  // 64
 static_assert(sizeof(Page<FastConfig>) == 128 && sizeof(Page<HardenedConfig>) == 128);
+
+template <class Config>
+using BlockStatesOf = std::conditional_t<Config::MITIGATIONS.has(Mitigation::block_states),
+                                         BlockStates<MAX_PAGES_PER_SEGMENT>, NoBlockStates>;
 
 template <class Config>
 struct Segment {
@@ -60,6 +65,9 @@ struct Segment {
   bool in_purge_queue = false;
   Segment* all_next = nullptr;  // every page-holding segment, for statistics
   Segment* all_prev = nullptr;
+  // Side metadata of the hardened configurations (the page areas stay as they are).
+  size_t requested_bytes = 0;  // a dedicated block's request (block_states)
+  [[no_unique_address]] BlockStatesOf<Config> block_states;
 
   static constexpr size_t page_shift_of(SegmentKind kind) {
     switch (kind) {
@@ -84,6 +92,8 @@ struct Segment {
 // pages work on whole OS pages.
 template <class Config>
 inline constexpr size_t SEGMENT_HEADER_BYTES = align_up(sizeof(Segment<Config>), OS_PAGE_BYTES);
+// Page 0 of a small segment must still hold a block of the largest small class.
+static_assert(SEGMENT_HEADER_BYTES<HardenedConfig> + SMALL_BLOCK_MAX + OS_PAGE_BYTES <= (size_t{1} << SMALL_PAGE_SHIFT));
 
 // The segment holding the metadata `page` (its header starts at the segment's base).
 template <class Config>

@@ -12,6 +12,7 @@
 #include "base/spin_lock.h"
 #include "hardening/options.h"
 #include "mem/segment.h"
+#include "hardening/segment_map.h"
 #include "mem/stat_counters.h"
 
 namespace hardalloc {
@@ -22,6 +23,7 @@ class SegmentPool {
 
  public:
   static constexpr size_t HEADER = SEGMENT_HEADER_BYTES<Config>;
+  static constexpr bool HAS_SEGMENT_MAP = Config::MITIGATIONS.has(Mitigation::block_states);
 
   // A free SEGMENT_BYTES segment set up for `kind` (small or medium), owned by `owner`.
   static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
@@ -88,6 +90,11 @@ class SegmentPool {
     p.used.set(1);
     p.in_use = true;
     p.set_flags(0, nullptr);  // dedicated blocks always free through the generic path
+    s->requested_bytes = request;
+    if constexpr (!std::is_empty_v<BlockStatesOf<Config>>) {
+      s->block_states.clear_page(0);
+      s->block_states.set_allocated(0, 0);
+    }
     g_stat_counters<Config>.dedicated_blocks.add(1);
     g_stat_counters<Config>.dedicated_bytes.add(block_bytes);
     g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
@@ -115,6 +122,7 @@ class SegmentPool {
       g_stat_counters<Config>.reserved_bytes.sub(old_mapping);
     }
     resize_dedicated(s, block_bytes);
+    s->requested_bytes = request;
     return s;
   }
 
@@ -207,6 +215,12 @@ class SegmentPool {
       mem = os_map_aligned(bytes, alignment, align_offset);
       if (mem == nullptr) return nullptr;
     }
+    if constexpr (HAS_SEGMENT_MAP) {
+      if (!SegmentMap<Config>::add(mem, bytes)) {
+        os_unmap(mem, bytes);
+        return nullptr;
+      }
+    }
     Seg* s = new (mem) Seg();  // placement new: runs the header's constructors, allocates nothing
     s->mapping_bytes = bytes;
     s->is_zero = true;
@@ -223,6 +237,7 @@ class SegmentPool {
     g_stat_counters<Config>.segments.sub(1);
     decommit(s, HEADER + committed_beyond_header(s));
     unpoison(s, bytes);  // the address range may be reused by someone else's mapping
+    if constexpr (HAS_SEGMENT_MAP) SegmentMap<Config>::remove(s, bytes);
     os_unmap(s, bytes);
   }
 

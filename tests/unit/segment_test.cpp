@@ -13,8 +13,15 @@ using Configs = ::testing::Types<FastConfig, HardenedConfig>;
 TYPED_TEST_SUITE(SegmentTest, Configs);
 
 TYPED_TEST(SegmentTest, HeaderFitsInPageZeroWithRoomForBlocks) {
-  EXPECT_LE(SEGMENT_HEADER_BYTES<TypeParam>, 16 * KiB);
+  // The fast header is the page table alone; the hardened one adds the block-state bitmap.
+  const size_t bound = std::is_empty_v<BlockStatesOf<TypeParam>> ? 16 * KiB : 48 * KiB;
+  EXPECT_LE(SEGMENT_HEADER_BYTES<TypeParam>, bound);
   EXPECT_EQ(SEGMENT_HEADER_BYTES<TypeParam> % OS_PAGE_BYTES, 0u);
+  // Page 0 of a small segment still holds a block of the largest small class, and a large
+  // segment at least 3 blocks of 1 MiB.
+  EXPECT_GE((size_t{1} << SMALL_PAGE_SHIFT) - SEGMENT_HEADER_BYTES<TypeParam> - PAGE_GUARD_BYTES<TypeParam>,
+            SMALL_BLOCK_MAX);
+  EXPECT_GE((SEGMENT_BYTES - SEGMENT_HEADER_BYTES<TypeParam> - PAGE_GUARD_BYTES<TypeParam>) / LARGE_BLOCK_MAX, 3u);
 }
 
 TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {

@@ -1,0 +1,49 @@
+// hardening: the one report writer. Every detection of heap misuse ends in report_heap_error(),
+// which writes one report and then aborts (abort_on_error=1, the default) or returns so that the
+// caller leaves the bad block alone (abort_on_error=0). The first line is stable:
+//   hardalloc: error: KIND on 0xADDR (block 0xSTART, SIZE bytes, requested N) in thread T
+// ("block ..." is left out when no block is known, "requested N" when the size is not recorded),
+// then one detail line when there is one, then the stack where the error was detected, one frame
+// a line as "    #I 0xPC MODULE+0xOFFSET (SYMBOL+0xOFFSET)". It allocates nothing, takes no
+// lock of the allocator and is async-signal-safe (a SIGSEGV handler calls it).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace hardalloc {
+
+// The report kinds; their names are the KIND of the first line.
+enum class ReportKind : uint8_t {
+  double_free,           // a block freed (or used through realloc/usable size) when already free
+  invalid_free,          // a pointer in our heap that is no block start
+  interior_free,         // a pointer inside a live block, not its start
+  foreign_free,          // a pointer outside every segment of ours (stack, global, other allocator)
+  size_mismatch,         // free_sized/sized delete with a size or alignment the block was not given
+  overflow,              // the bytes past the requested size were written (canary)
+  write_after_free,      // a freed block was written before it was handed out again
+  free_list_corruption,  // a free-list link that is not a block of its page
+  guard_page_fault,      // an access to a guard page
+  heap_check,            // ha_check_heap found a block in a state no misuse above explains
+};
+const char* report_kind_name(ReportKind kind);
+
+// What is known of the block involved; zeros where nothing is.
+struct BlockFacts {
+  const void* address = nullptr;  // the pointer the program passed, or the faulting address
+  const void* block = nullptr;    // start of the block it belongs to, if any
+  size_t block_bytes = 0;
+  size_t requested_bytes = 0;
+  bool requested_known = false;
+  const char* detail = nullptr;   // one more line, e.g. what the canary held
+  uint64_t detail_number = 0;     // printed after detail when detail_has_number
+  bool detail_has_number = false;
+};
+
+// Writes the report and aborts, or returns when abort_on_error=0 (the caller must then leave the
+// block alone).
+[[gnu::cold, gnu::noinline]] void report_heap_error(ReportKind kind, const BlockFacts& facts);
+
+// Reports written so far by this process (printed at exit when abort_on_error=0).
+uint64_t report_count();
+
+}  // namespace hardalloc

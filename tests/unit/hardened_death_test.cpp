@@ -1,0 +1,194 @@
+// Death tests of the hardened configuration's checks, one misuse per forked child (gtest death
+// tests): the child must abort with exactly the report's stable first line. White-box: the
+// allocator is instantiated here, beside the system malloc (the misuse programs preloading the
+// hardened library come with that library).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "alloc/allocator.h"
+#include "opaque.h"
+
+namespace hardalloc {
+namespace {
+
+using hardalloc_test::opaque;
+using H = Allocator<HardenedConfig>;
+
+// The first line of a report of `kind` on a block of `block_bytes` (regex, anchored at its start).
+std::string report(const char* kind, size_t block_bytes) {
+  return std::string("^hardalloc: error: ") + kind + " on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, " +
+         std::to_string(block_bytes) + " bytes[^)]*\\) in thread [0-9]+\n";
+}
+std::string report_without_block(const char* kind) {
+  return std::string("^hardalloc: error: ") + kind + " on 0x[0-9a-f]+ in thread [0-9]+\n";
+}
+
+class HardenedDeath : public ::testing::TestWithParam<size_t> {
+ protected:
+  static void SetUpTestSuite() { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+};
+// Small, medium and large blocks, each an exact class size, and a huge one (its own mapping).
+INSTANTIATE_TEST_SUITE_P(Sizes, HardenedDeath, ::testing::Values(16, 1024, 20480, 196608, 2 * MiB));
+
+size_t block_bytes_of(size_t request) {
+  void* p = H::malloc(request);
+  const size_t usable = H::usable_size(p);
+  H::free(p);
+  return usable;
+}
+
+TEST_P(HardenedDeath, DoubleFreeOnTheOwnerThread) {
+  const size_t size = GetParam();
+  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
+  EXPECT_DEATH(
+      {
+        void* p = H::malloc(opaque(size));
+        H::free(p);
+        H::free(opaque(p));
+      },
+      report("double-free", block_bytes_of(size)));
+}
+
+TEST_P(HardenedDeath, DoubleFreeFromAnotherThread) {
+  const size_t size = GetParam();
+  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
+  EXPECT_DEATH(
+      {
+        void* p = H::malloc(opaque(size));
+        void* keep = H::malloc(opaque(size));  // the page stays in use after the first free
+        std::thread([p] { H::free(p); }).join();
+        std::thread([p] { H::free(opaque(p)); }).join();
+        H::free(keep);
+      },
+      report("double-free", block_bytes_of(size)));
+}
+
+TEST_P(HardenedDeath, InteriorPointerFree) {
+  const size_t size = GetParam();
+  EXPECT_DEATH(
+      {
+        auto* p = static_cast<uint8_t*>(H::malloc(opaque(size)));
+        H::free(opaque(p + 16));
+      },
+      report("interior-free", block_bytes_of(size)));
+}
+
+TEST_P(HardenedDeath, UsableSizeOfAFreedBlock) {
+  const size_t size = GetParam();
+  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's mapping is gone after free (quarantine not built yet)";
+  EXPECT_DEATH(
+      {
+        void* p = H::malloc(opaque(size));
+        void* keep = H::malloc(opaque(size));
+        H::free(p);
+        H::usable_size(opaque(p));
+        H::free(keep);
+      },
+      report("double-free", block_bytes_of(size)));
+}
+
+TEST_P(HardenedDeath, ReallocOfAFreedBlock) {
+  const size_t size = GetParam();
+  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's mapping is gone after free (quarantine not built yet)";
+  EXPECT_DEATH(
+      {
+        void* p = H::malloc(opaque(size));
+        void* keep = H::malloc(opaque(size));
+        H::free(p);
+        H::realloc(opaque(p), 2 * size);
+        H::free(keep);
+      },
+      report("double-free", block_bytes_of(size)));
+}
+
+TEST(HardenedDeathForeign, StackGlobalAndSystemMallocPointers) {
+  static int global_object;
+  EXPECT_DEATH(
+      {
+        int on_stack = 0;
+        H::free(opaque(&on_stack));
+      },
+      report_without_block("foreign-free"));
+  EXPECT_DEATH(H::free(opaque(&global_object)), report_without_block("foreign-free"));
+  EXPECT_DEATH(H::free(opaque(std::malloc(64))), report_without_block("foreign-free"));
+  EXPECT_DEATH(H::free(opaque(Allocator<FastConfig>::malloc(64))), report_without_block("foreign-free"));
+}
+
+TEST(HardenedDeathForeign, PointerIntoAnUncarvedPartOfAPage) {
+  EXPECT_DEATH(
+      {
+        auto* p = static_cast<uint8_t*>(H::malloc(opaque(64)));
+        H::free(opaque(p + 32 * KiB));  // same 64 KiB page, past every block carved so far
+      },
+      report_without_block("invalid-free"));
+}
+
+TEST(HardenedDeathAligned, AlignedPointersFreeAndInteriorOnesAreReported) {
+  for (size_t alignment : {size_t{64}, size_t{4096}, size_t{65536}}) {
+    void* p = H::aligned(alignment, 100);
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u);
+    H::free(p);  // an aligned pointer inside a block is no interior pointer
+  }
+  EXPECT_DEATH(
+      {
+        auto* p = static_cast<uint8_t*>(H::aligned(opaque(4096), 100));
+        H::free(opaque(p + 16));
+      },
+      "^hardalloc: error: interior-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
+  EXPECT_DEATH(
+      {
+        void* p = H::aligned(opaque(4096), 100);
+        H::free(p);
+        H::free(opaque(p));
+      },
+      "^hardalloc: error: double-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
+}
+
+// seeds/004, attack 1: a use after free writes a forged link into a free block; the next
+// allocations must not follow it.
+TEST(HardenedDeathFreeList, UseAfterFreeWriteOfALinkIsCaught) {
+  EXPECT_DEATH(
+      {
+        void* blocks[8];
+        for (void*& b : blocks) b = H::malloc(opaque(48));
+        for (void* b : blocks) H::free(b);
+        static char target[64];
+        *static_cast<void**>(blocks[7]) = opaque(static_cast<void*>(target));  // the use after free
+        for (int i = 0; i < 256; ++i) {  // past the page's fresh blocks, into the freed ones
+          void* q = H::malloc(opaque(48));
+          if (q == target) std::abort();  // never: the forged link is caught before
+        }
+      },
+      "^hardalloc: error: free-list-corruption on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, 48 bytes\\)");
+}
+
+// seeds/004, attack 2: a double free that would make malloc hand out one block twice.
+TEST(HardenedDeathFreeList, DoubleFreeCannotYieldTwoLivePointers) {
+  EXPECT_DEATH(
+      {
+        void* a = H::malloc(opaque(32));
+        void* b = H::malloc(opaque(32));
+        H::free(a);
+        H::free(b);
+        H::free(opaque(a));
+        if (H::malloc(32) == H::malloc(32)) std::abort();
+      },
+      report("double-free", 32));
+}
+
+TEST(HardenedReport, TheStackNamesTheCaller) {
+  EXPECT_DEATH(
+      {
+        void* p = H::malloc(opaque(16));
+        H::free(p);
+        H::free(opaque(p));
+      },
+      "detected at:\n    #0 0x[0-9a-f]+ .*\n    #1 ");
+}
+
+}  // namespace
+}  // namespace hardalloc
