@@ -30,7 +30,12 @@ HA_EXPORT int ha_stats_get(struct ha_stats* out) {
 }
 HA_EXPORT void ha_stats_print(int fd) { hardalloc::Stats<hardalloc::api::Exported>::print(fd); }
 
-// HARDALLOC_OPTIONS=print_stats=1: statistics on stderr when the process exits.
+// The options are read when the library loads, so that with log_path every process leaves a
+// file (its "started" line) even if it never allocates.
+__attribute__((constructor)) static void read_options_at_start() { hardalloc::options(); }
+
+// HARDALLOC_OPTIONS=print_stats=1: statistics when the process exits, on the log sink (stderr, or
+// the log_path file: programs such as ls close stderr before exit).
 __attribute__((destructor)) static void print_stats_at_exit() {
-  if (hardalloc::options().print_stats) hardalloc::Stats<hardalloc::api::Exported>::print(2);
+  if (hardalloc::options().print_stats) hardalloc::Stats<hardalloc::api::Exported>::print(hardalloc::log_fd());
 }
