@@ -14,7 +14,7 @@ build=$work/build
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DHARDALLOC_FUZZ_ENGINE=libfuzzer -DHA_FUZZ_LINK_ENGINE="$LIB_FUZZING_ENGINE" \
-  -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
+  -DHARDALLOC_BUILD_FUZZ=ON -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
 targets=(fuzz_ops ha_fuzz_child ha_fuzz_replay)
 if ninja -C "$build" -t targets all | grep -q '^fuzz_options:'; then targets+=(fuzz_options); fi
 cmake --build "$build" --target "${targets[@]}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The install test (ctest label `install`, about 20 s): installs a build into a scratch prefix and
+# The install test (ctest label `install`, under a minute): installs a build into a scratch prefix and
 # checks what a user outside the project gets from it.
 usage() {
   cat <<'EOF'
@@ -12,7 +12,7 @@ Installs BUILD_DIR into a scratch prefix, then checks, as a consumer outside the
   - pkg-config consumers in C and C++, dynamic and --static, link with nothing extra and run;
   - hardalloc-run and the CMake helper hardalloc_test_environment, on a small project with one
     test that reports and one that does not (tests/run_consumer).
-Takes about 20 s. Exit status: 0 all passed, 1 a check failed, 2 bad usage.
+Takes under a minute. Exit status: 0 all passed, 1 a check failed, 2 bad usage.
 EOF
 }
 set -euo pipefail

@@ -151,7 +151,7 @@ void os_close(int fd) {
 
 uint64_t os_file_identity(int fd) {
   const int saved_errno = errno;
-  struct stat st;
+  struct stat st {};
   const bool open_file = fstat(fd, &st) == 0;
   errno = saved_errno;
   if (!open_file) return 0;

@@ -34,8 +34,8 @@ int main(void) {
     fprintf(stderr, "synthetic_report: cannot open %s: %s\n", path, strerror(errno));
     return 1;
   }
-  fprintf(log, "hardalloc[%d] %s: error: double free of 0x1000 (synthetic report written by the test)\n",
-          (int)getpid(), program_invocation_short_name);
+  fprintf(log, "hardalloc[%d] %s: error: double free of 0x1000 (synthetic report written by the test)\n", (int)getpid(),
+          program_invocation_short_name);
   fclose(log);
   return 0;
 }
