@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Process start-up cost of a preloaded allocator: hyperfine on /bin/true plain, with
-# libhardalloc.so and with Debian's mimalloc preloaded, interleaved, then the ratios of medians.
+# libhardalloc.so and with Debian's mimalloc preloaded, then the ratios; and the instructions
+# each start executes (callgrind), which stay exact on a loaded machine where times do not.
 usage() {
   cat <<'USAGE'
 usage: bench/process_start.sh [--runs N] [--library PATH] [--mimalloc PATH] [--program PATH]
 
 Times PROGRAM (default /bin/true) started through `env` three ways: plain, with hardalloc's
 library in LD_PRELOAD and with mimalloc's, using hyperfine (-N, no shell; 3 warm-up runs), and
-prints each median and its ratio to the plain start and to mimalloc. Takes about 10 s at the
-default 300 runs per command.
+prints for each the median wall time, the mean CPU time (user + system) and, when valgrind is
+installed, the instructions the start executes (callgrind: exact and repeatable, unlike times
+on a shared machine), each with its ratio to the plain start and to mimalloc. Takes about 10 s
+at the default 300 runs per command.
   --runs N         runs per command (default 300)
   --library PATH   the hardalloc library (default build/release/src/libhardalloc.so)
   --mimalloc PATH  the mimalloc library (default /usr/lib/x86_64-linux-gnu/libmimalloc.so.2)
@@ -48,12 +51,29 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" --style basic \
   -n plain "env $program" \
   -n hardalloc "env LD_PRELOAD=$library $program" \
   -n mimalloc "env LD_PRELOAD=$mimalloc $program" > /dev/null || { echo "process_start.sh: hyperfine failed" >&2; exit 1; }
-python3 - "$json" "$program" "$runs" <<'PY'
+# Instructions of one start, for each (valgrind honours LD_PRELOAD and adds its own after it).
+instructions=()
+if command -v valgrind > /dev/null; then
+  for preload in "" "$library" "$mimalloc"; do
+    count=$(LD_PRELOAD=$preload valgrind --tool=callgrind --callgrind-out-file=/dev/null "$program" 2>&1 |
+      sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    instructions+=("${count:-0}")
+  done
+fi
+python3 - "$json" "$program" "$runs" "${instructions[@]}" <<'PY'
 import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-median = {name: statistics.median(r["times"]) * 1000 for name, r in results.items()}
-print(f"process start of {sys.argv[2]} (median of {sys.argv[3]} runs, hyperfine -N through env)")
-for name in ("plain", "hardalloc", "mimalloc"):
-    print(f"  {name:<10} {median[name]:6.3f} ms   {median[name] / median['plain']:5.2f}x plain"
-          f"   {median[name] / median['mimalloc']:5.2f}x mimalloc")
+names = ("plain", "hardalloc", "mimalloc")
+columns = {
+    "wall ms (median)": {n: statistics.median(results[n]["times"]) * 1000 for n in names},
+    "cpu ms (mean user+sys)": {n: (results[n]["user"] + results[n]["system"]) * 1000 for n in names},
+}
+if len(sys.argv) == 7:
+    columns["instructions"] = {n: float(sys.argv[4 + i]) for i, n in enumerate(names)}
+print(f"process start of {sys.argv[2]} ({sys.argv[3]} runs each, hyperfine -N through env)")
+for title, value in columns.items():
+    print(f"  {title}")
+    for n in names:
+        shown = f"{value[n]:10.0f}" if title == "instructions" else f"{value[n]:10.3f}"
+        print(f"    {n:<10}{shown}   {value[n] / value['plain']:5.2f}x plain   {value[n] / value['mimalloc']:5.2f}x mimalloc")
 PY
