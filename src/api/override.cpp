@@ -22,6 +22,8 @@ HA_EXPORT void* memalign(size_t alignment, size_t size) noexcept { return C::ali
 HA_EXPORT void* valloc(size_t size) noexcept { return C::valloc(size); }
 HA_EXPORT void* pvalloc(size_t size) noexcept { return C::pvalloc(size); }
 HA_EXPORT size_t malloc_usable_size(void* ptr) noexcept { return A::usable_size(ptr); }
-HA_EXPORT void free_sized(void* ptr, size_t) noexcept { A::free(ptr); }
-HA_EXPORT void free_aligned_sized(void* ptr, size_t, size_t) noexcept { A::free(ptr); }
+HA_EXPORT void free_sized(void* ptr, size_t size) noexcept { C::free_sized(ptr, size); }
+HA_EXPORT void free_aligned_sized(void* ptr, size_t alignment, size_t size) noexcept {
+  C::free_aligned_sized(ptr, alignment, size);
+}
 HA_EXPORT void cfree(void* ptr) noexcept { A::free(ptr); }

@@ -19,8 +19,10 @@ HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::aligned_a
 HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }
 HA_EXPORT void* ha_pvalloc(size_t size) { return C::pvalloc(size); }
 HA_EXPORT size_t ha_malloc_usable_size(const void* ptr) { return A::usable_size(ptr); }
-HA_EXPORT void ha_free_sized(void* ptr, size_t) { A::free(ptr); }
-HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t, size_t) { A::free(ptr); }
+HA_EXPORT void ha_free_sized(void* ptr, size_t size) { C::free_sized(ptr, size); }
+HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t alignment, size_t size) {
+  C::free_aligned_sized(ptr, alignment, size);
+}
 HA_EXPORT void ha_collect(int force) { A::collect(force != 0); }
 
 HA_EXPORT int ha_stats_get(struct ha_stats* out) {
