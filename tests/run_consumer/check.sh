@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Part of the install test: hardalloc-run and the CMake helper hardalloc_test_environment on a
 # small project (tests/run_consumer) with one clean test and one that reports.
-# usage: check.sh PREFIX SCRATCH_DIR
+# usage: check.sh PREFIX SCRATCH_DIR   (about 20 s)
+case "${1:-}" in
+  -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -*) echo "check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+esac
+[ $# -eq 2 ] || { echo "check.sh: expected PREFIX and SCRATCH_DIR, got $# arguments (see --help)" >&2; exit 2; }
 set -euo pipefail
 prefix=$1
 scratch=$2
