@@ -18,7 +18,9 @@ char g_path[PATH_CAPACITY];
 // could not be opened), and a reader that still sees true takes g_lock and checks again.
 std::atomic<bool> g_have_path{false};
 
-// The open file of this process, guarded by g_lock (cold paths only: a block of output).
+// The open file of this process, guarded by g_lock (cold paths only: a block of output). Lock
+// order: options() holds g_options_lock while it opens the sink and prints warnings, so g_lock
+// nests inside it; nothing under g_lock reads the options or takes another lock.
 SpinLock g_lock;
 int g_fd = STDERR_FD;
 int g_fd_pid = 0;            // the process that opened g_fd; another pid means we are a fork child
