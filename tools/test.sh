@@ -71,8 +71,11 @@ run_preset() {
   cmake --build --preset "$preset" -j "$jobs"
   echo "=== $preset: ctest ${labels:+-L $labels}"
   ctest --preset "$preset" -j "$jobs" ${labels:+-L "$labels"} --output-junit "$report_dir/$preset.xml" || status=$?
-  [ -f "$report_dir/$preset.xml" ] && report_skipped "$report_dir/$preset.xml" "$preset"
-  return "$status"
+  if [ -f "$report_dir/$preset.xml" ]; then report_skipped "$report_dir/$preset.xml" "$preset"; fi
+  if [ "$status" != 0 ]; then
+    echo "test.sh: $preset: ctest failed (status $status)" >&2
+    exit 1
+  fi
 }
 run_preset release ""
 if [ "$quick" = 1 ]; then
