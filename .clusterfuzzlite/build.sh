@@ -3,6 +3,14 @@
 # $CXXFLAGS, the engine from $LIB_FUZZING_ENGINE, everything into $OUT: fuzz_ops and
 # fuzz_options, their dictionaries, and seed corpora as NAME_seed_corpus.zip (fuzz_ops' seeds
 # include every regression trace, encoded to the binary form).
+case "${1:-}" in
+  -h | --help)
+    echo "usage: .clusterfuzzlite/build.sh   (no arguments; reads CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE SRC WORK OUT)"
+    sed -n '2,5s/^# \{0,1\}//p' "$0"
+    exit 0 ;;
+  "") ;;
+  *) echo "build.sh: takes no arguments, got '$1' (see --help)" >&2; exit 2 ;;
+esac
 src=${SRC:+$SRC/hardalloc}
 src=${src:-$(cd "$(dirname "$0")/.." && pwd)}
 [[ -d $src/fuzz ]] || src=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +22,7 @@ build=$work/build
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DHARDALLOC_FUZZ_ENGINE=libfuzzer -DHA_FUZZ_LINK_ENGINE="$LIB_FUZZING_ENGINE" \
-  -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
+  -DHARDALLOC_BUILD_FUZZ=ON -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
 targets=(fuzz_ops ha_fuzz_child ha_fuzz_replay)
 if ninja -C "$build" -t targets all | grep -q '^fuzz_options:'; then targets+=(fuzz_options); fi
 cmake --build "$build" --target "${targets[@]}"

@@ -21,3 +21,16 @@ install(FILES ${PROJECT_BINARY_DIR}/hardallocConfig.cmake ${PROJECT_BINARY_DIR}/
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hardalloc)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/hardalloc.pc.in ${PROJECT_BINARY_DIR}/hardalloc.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/hardalloc.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# hardalloc-run (tools/hardalloc-run.in): in the build tree it preloads the libraries of this
+# build; installed, those beside it in ../lib. The CMake helper hardalloc_test_environment
+# (cmake/hardallocTestEnvironment.cmake) comes with the package.
+if(HARDALLOC_OVERRIDE_LIBS)
+  set(HARDALLOC_RUN_LIBRARY_DIR ${PROJECT_BINARY_DIR}/src)
+  configure_file(${PROJECT_SOURCE_DIR}/tools/hardalloc-run.in ${PROJECT_BINARY_DIR}/bin/hardalloc-run @ONLY
+    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  file(RELATIVE_PATH HARDALLOC_RUN_LIBRARY_DIR ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LIBDIR})
+  configure_file(${PROJECT_SOURCE_DIR}/tools/hardalloc-run.in ${PROJECT_BINARY_DIR}/install/hardalloc-run @ONLY)
+  install(PROGRAMS ${PROJECT_BINARY_DIR}/install/hardalloc-run DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(FILES ${PROJECT_SOURCE_DIR}/cmake/hardallocTestEnvironment.cmake DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hardalloc)
+endif()

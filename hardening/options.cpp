@@ -5,14 +5,25 @@
 #include "base/bits.h"
 #include "base/spin_lock.h"
 #include "base/writer.h"
+#include "hardening/log_sink.h"
 #include "os/os.h"
 
 namespace hardalloc {
 namespace {
 
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_separator(char c) { return c == ':' || c == ','; }
+bool is_quote(char c) { return c == '\'' || c == '"'; }
+
 struct Slice {
   const char* data;
   size_t length;
+  Slice trimmed() const {
+    Slice s = *this;
+    while (s.length > 0 && is_blank(s.data[0])) ++s.data, --s.length;
+    while (s.length > 0 && is_blank(s.data[s.length - 1])) --s.length;
+    return s;
+  }
   bool equals(const char* s) const {
     size_t i = 0;
     for (; i < length; ++i) {
@@ -45,6 +56,17 @@ bool parse_value(Slice v, uint64_t& out) {
   return true;
 }
 
+bool parse_value(Slice v, OptionPath& out) {
+  if (v.length >= OptionPath::CAPACITY) return false;
+  for (size_t i = 0; i < v.length; ++i) out.text[i] = v.data[i];
+  out.text[v.length] = '\0';
+  return true;
+}
+
+void print_value(Writer& out, bool value) { out.number(value ? 1 : 0); }
+void print_value(Writer& out, uint64_t value) { out.number(value); }
+void print_value(Writer& out, const OptionPath& value) { out.text(value.text); }
+
 void warn_entry(OptionWarningSink warn, const char* what, Slice entry) {
   // One line per ignored entry; the entry is cut at 64 bytes so the line stays bounded.
   char line[160];
@@ -57,7 +79,7 @@ void warn_entry(OptionWarningSink warn, const char* what, Slice entry) {
     while (s[len] != '\0') ++len;
     append(s, len);
   };
-  append_text("hardalloc: warning: ");
+  append_text("warning: ");
   append_text(what);
   append_text(" '");
   append(entry.data, entry.length < 64 ? entry.length : 64);
@@ -72,8 +94,15 @@ bool apply_entry(Slice entry, Options& out, OptionWarningSink warn) {
     warn_entry(warn, "entry without '=' (expected name=value)", entry);
     return false;
   }
-  const Slice name{entry.data, eq};
-  const Slice value{entry.data + eq + 1, entry.length - eq - 1};
+  const Slice name = Slice{entry.data, eq}.trimmed();
+  Slice value = Slice{entry.data + eq + 1, entry.length - eq - 1}.trimmed();
+  if (value.length > 0 && is_quote(value.data[0])) {
+    if (value.length < 2 || value.data[value.length - 1] != value.data[0]) {
+      warn_entry(warn, "unterminated quote", entry);
+      return false;
+    }
+    value = Slice{value.data + 1, value.length - 2};
+  }
 #define HA_OPTION(type, option_name, default_value, description)         \
   if (name.equals(#option_name)) {                                       \
     Options::type parsed{};                                              \
@@ -90,7 +119,12 @@ bool apply_entry(Slice entry, Options& out, OptionWarningSink warn) {
   return false;
 }
 
-void warn_to_stderr(const char* message, size_t length) { Writer(2).text(message, length).text("\n"); }
+void warn_to_log(const char* message, size_t length) {
+  Writer out(log_fd());
+  log_block_prefix(out);
+  out.text(message, length).text("\n");
+}
+void ignore_warning(const char*, size_t) {}
 
 Options g_options;
 // 0: not read yet, 1: being read, 2: ready. acquire/release: a reader that sees 2 sees the
@@ -103,9 +137,18 @@ SpinLock g_options_lock;
 size_t parse_options(const char* text, size_t length, Options& out, OptionWarningSink warn) {
   size_t applied = 0;
   size_t start = 0;
+  char quote = '\0';  // inside a quoted value, separators are text
   for (size_t i = 0; i <= length; ++i) {
-    if (i == length || text[i] == ':') {
-      const Slice entry{text + start, i - start};
+    if (i < length && quote != '\0') {
+      if (text[i] == quote) quote = '\0';
+      continue;
+    }
+    if (i < length && is_quote(text[i])) {
+      quote = text[i];
+      continue;
+    }
+    if (i == length || is_separator(text[i])) {
+      const Slice entry = Slice{text + start, i - start}.trimmed();
       if (entry.length > 0 && apply_entry(entry, out, warn)) ++applied;
       start = i + 1;
     }
@@ -120,19 +163,26 @@ const Options& options() {
     if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
       size_t length = 0;
       while (text[length] != '\0') ++length;
-      parse_options(text, length, g_options, warn_to_stderr);
+      // Twice: first for log_path alone, so that the warnings of the second pass reach the log.
+      parse_options(text, length, g_options, ignore_warning);
+      log_sink_open(g_options.log_path.text);
+      g_options = Options{};
+      parse_options(text, length, g_options, warn_to_log);
     }
-    g_options_state.store(2, std::memory_order_release);  // publishes g_options
-    if (g_options.verbose) print_options(2);
+    g_options_state.store(2, std::memory_order_release);  // publishes g_options and the log path
+    if (g_options.verbose) print_options(log_fd());
   }
   return g_options;
 }
 
 void print_options(int fd) {
   Writer out(fd);
-  out.text("hardalloc: options in force:\n");
+  log_block_prefix(out);
+  out.text("options in force:\n");
 #define HA_OPTION(type, name, default_value, description) \
-  out.text("  " #name "=").number(static_cast<uint64_t>(g_options.name)).text("  (" description ")\n");
+  out.text("  " #name "=");                               \
+  print_value(out, g_options.name);                       \
+  out.text("  (" description ")\n");
 #include "hardening/options.inc"
 #undef HA_OPTION
 }

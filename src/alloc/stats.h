@@ -4,6 +4,7 @@
 #include "alloc/heap.h"
 #include "base/writer.h"
 #include "hardalloc.h"
+#include "hardening/log_sink.h"
 
 namespace hardalloc {
 
@@ -40,11 +41,14 @@ struct Stats {
     out.heaps = c.heaps.get();
   }
 
+  // One block (hardening/log_sink.h): "hardalloc[PID] PROGRAM: statistics (NAME configuration)",
+  // then the table.
   static void print(int fd) {
     ha_stats s{};
     get(s);
     Writer w(fd);
-    w.text("hardalloc statistics (").text(Config::NAME).text(" configuration)\n");
+    log_block_prefix(w);
+    w.text("statistics (").text(Config::NAME).text(" configuration)\n");
     w.text("  in use        ")
         .padded(s.in_use_bytes, 14)
         .text(" bytes   peak (page granularity) ")

@@ -18,11 +18,31 @@
 //   mallopt                1 for the options glibc defines (no effect), 0 for unknown ones
 //   mallinfo               int fields saturate at INT_MAX
 //   (glibc_extensions.h maps glibc's extensions; README.md, "glibc's extensions")
+//   free_sized(p, n), free_aligned_sized(p, a, n): C23 makes a wrong n or a undefined. Release
+//                          builds ignore both (the block knows its size); checked builds (debug,
+//                          sanitizers) report and abort when n exceeds the block's usable size
+//                          or p lacks alignment a. A smaller wrong n cannot be told from a right
+//                          one without recording every requested size, so it passes.
 #pragma once
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "alloc/allocator.h"
+#include "hardening/log_sink.h"
+
+// Checked builds: debug (no NDEBUG) and sanitizer builds. They validate what release builds take
+// on trust, such as the size given to free_sized.
+#if !defined(NDEBUG) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HA_CHECKED_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define HA_CHECKED_BUILD 1
+#endif
+#endif
+#ifndef HA_CHECKED_BUILD
+#define HA_CHECKED_BUILD 0
+#endif
 
 namespace hardalloc {
 
@@ -69,6 +89,17 @@ struct CApi {
   }
 
   // glibc: memalign(page size, size).
+
+  static void free_sized(void* p, size_t size) {
+    if constexpr (HA_CHECKED_BUILD) check_sized_free("free_sized", p, 1, size);
+    A::free(p);
+  }
+
+  static void free_aligned_sized(void* p, size_t alignment, size_t size) {
+    if constexpr (HA_CHECKED_BUILD) check_sized_free("free_aligned_sized", p, alignment, size);
+    A::free(p);
+  }
+
   static void* valloc(size_t size) { return A::aligned(OS_PAGE_BYTES, size); }
 
   // glibc: memalign(page size, size rounded up to whole pages).
@@ -83,6 +114,23 @@ struct CApi {
  private:
   // The largest alignment memalign can round up to a power of two (glibc: SIZE_MAX / 2 + 1).
   static constexpr size_t MAX_MEMALIGN_ALIGNMENT = SIZE_MAX / 2 + 1;
+
+  // Checked builds: the size must fit the block and the pointer must have the alignment.
+  HA_NOINLINE static void check_sized_free(const char* name, void* p, size_t alignment, size_t size) {
+    if (p == nullptr) return;
+    const size_t usable = A::usable_size(p);
+    const bool misaligned = !is_power_of_two(alignment) || reinterpret_cast<uintptr_t>(p) % alignment != 0;
+    if (size <= usable && !misaligned) return;
+    {
+      LogBlock report("error: ");
+      report.out().text(name).text("(").hex(reinterpret_cast<uintptr_t>(p)).text(", ");
+      if (alignment != 1) report.out().text("alignment ").number(alignment).text(", ");
+      report.out().text("size ").number(size).text("): the block has ").number(usable).text(" usable bytes");
+      if (misaligned) report.out().text(" and is not aligned to ").number(alignment);
+      report.out().text("\n");
+    }
+    abort();
+  }
 };
 
 }  // namespace hardalloc

@@ -22,8 +22,10 @@ HA_EXPORT void* memalign(size_t alignment, size_t size) noexcept { return C::mem
 HA_EXPORT void* valloc(size_t size) noexcept { return C::valloc(size); }
 HA_EXPORT void* pvalloc(size_t size) noexcept { return C::pvalloc(size); }
 HA_EXPORT size_t malloc_usable_size(void* ptr) noexcept { return A::usable_size(ptr); }
-HA_EXPORT void free_sized(void* ptr, size_t) noexcept { A::free(ptr); }
-HA_EXPORT void free_aligned_sized(void* ptr, size_t, size_t) noexcept { A::free(ptr); }
+HA_EXPORT void free_sized(void* ptr, size_t size) noexcept { C::free_sized(ptr, size); }
+HA_EXPORT void free_aligned_sized(void* ptr, size_t alignment, size_t size) noexcept {
+  C::free_aligned_sized(ptr, alignment, size);
+}
 HA_EXPORT void cfree(void* ptr) noexcept { A::free(ptr); }
 
 // glibc's internal names of the same functions, which some programs and libraries call directly

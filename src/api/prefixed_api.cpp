@@ -20,8 +20,10 @@ HA_EXPORT void* ha_memalign(size_t alignment, size_t size) { return C::memalign(
 HA_EXPORT void* ha_valloc(size_t size) { return C::valloc(size); }
 HA_EXPORT void* ha_pvalloc(size_t size) { return C::pvalloc(size); }
 HA_EXPORT size_t ha_malloc_usable_size(const void* ptr) { return A::usable_size(ptr); }
-HA_EXPORT void ha_free_sized(void* ptr, size_t) { A::free(ptr); }
-HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t, size_t) { A::free(ptr); }
+HA_EXPORT void ha_free_sized(void* ptr, size_t size) { C::free_sized(ptr, size); }
+HA_EXPORT void ha_free_aligned_sized(void* ptr, size_t alignment, size_t size) {
+  C::free_aligned_sized(ptr, alignment, size);
+}
 HA_EXPORT void ha_collect(int force) { A::collect(force != 0); }
 HA_EXPORT int ha_malloc_trim(size_t pad) { return hardalloc::GlibcExtensions<hardalloc::api::Exported>::trim(pad); }
 HA_EXPORT int ha_mallopt(int param, int value) {
@@ -35,7 +37,12 @@ HA_EXPORT int ha_stats_get(struct ha_stats* out) {
 }
 HA_EXPORT void ha_stats_print(int fd) { hardalloc::Stats<hardalloc::api::Exported>::print(fd); }
 
-// HARDALLOC_OPTIONS=print_stats=1: statistics on stderr when the process exits.
+// The options are read when the library loads, so that with log_path every process leaves a
+// file (its "started" line) even if it never allocates.
+__attribute__((constructor)) static void read_options_at_start() { hardalloc::options(); }
+
+// HARDALLOC_OPTIONS=print_stats=1: statistics when the process exits, on the log sink (stderr, or
+// the log_path file: programs such as ls close stderr before exit).
 __attribute__((destructor)) static void print_stats_at_exit() {
-  if (hardalloc::options().print_stats) hardalloc::Stats<hardalloc::api::Exported>::print(2);
+  if (hardalloc::options().print_stats) hardalloc::Stats<hardalloc::api::Exported>::print(hardalloc::log_fd());
 }

@@ -46,4 +46,14 @@ void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child
 // Reads an environment variable without allocating (nullptr when unset or too early).
 const char* os_getenv(const char* name);
 
+// Files for the log sink (hardening/log_sink.h); none of these allocates or changes errno.
+// Opens `path` for appending, creating it (mode 0644) and closed on exec; -1 on failure.
+int os_open_append(const char* path);
+void os_close(int fd);
+// What the file behind `fd` is (device and inode folded into one value); 0 when fd is not open.
+uint64_t os_file_identity(int fd);
+int os_pid();
+// The program's name without its directory (glibc sets it before any constructor runs).
+const char* os_program_name();
+
 }  // namespace hardalloc

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE  // mremap
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,6 +166,35 @@ const char* os_getenv(const char* name) {
     if (*n == '\0' && *e == '=') return e + 1;
   }
   return nullptr;
+}
+
+int os_open_append(const char* path) {
+  const int saved_errno = errno;
+  const int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  errno = saved_errno;
+  return fd;
+}
+
+void os_close(int fd) {
+  const int saved_errno = errno;
+  close(fd);
+  errno = saved_errno;
+}
+
+uint64_t os_file_identity(int fd) {
+  const int saved_errno = errno;
+  struct stat st {};
+  const bool open_file = fstat(fd, &st) == 0;
+  errno = saved_errno;
+  if (!open_file) return 0;
+  return (static_cast<uint64_t>(st.st_dev) << 40) ^ static_cast<uint64_t>(st.st_ino) ^ 1;
+}
+
+int os_pid() { return static_cast<int>(getpid()); }
+
+const char* os_program_name() {
+  const char* name = program_invocation_short_name;
+  return name != nullptr && name[0] != '\0' ? name : "?";
 }
 
 }  // namespace hardalloc

@@ -1,8 +1,10 @@
-// free(NULL), free_sized and free_aligned_sized release exactly what they are given.
+// free(NULL), free_sized and free_aligned_sized release exactly what they are given; checked
+// builds (debug, sanitizers) reject a size larger than the block or a missing alignment.
 #include <gtest/gtest.h>
 #include <hardalloc.h>
 
 #include <cstdint>
+#include <string>
 
 #include "stats_snapshot.h"
 
@@ -11,6 +13,19 @@ namespace {
 using hardalloc_test::in_use_bytes;
 
 constexpr std::size_t REQUEST_SIZES[] = {1, 16, 100, 1000, 20000, 300000, std::size_t{5} << 20, std::size_t{40} << 20};
+
+// The library's checked builds are this test's (one build): see HA_CHECKED_BUILD in src/api/c_api.h.
+#if !defined(NDEBUG) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool CHECKED_BUILD = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool CHECKED_BUILD = true;
+#else
+constexpr bool CHECKED_BUILD = false;
+#endif
+#else
+constexpr bool CHECKED_BUILD = false;
+#endif
 
 TEST(FreeVariants, FreeOfNullDoesNothing) {
   const std::size_t before_bytes = in_use_bytes();
@@ -43,6 +58,30 @@ TEST(FreeVariants, FreeAlignedSizedReleasesTheBlock) {
       EXPECT_EQ(in_use_bytes(), before_bytes) << "alignment " << alignment << " size " << aligned_size_bytes;
     }
   }
+}
+
+TEST(FreeVariantsDeathTest, FreeSizedLargerThanTheBlockIsReported) {
+  if (!CHECKED_BUILD) {
+    GTEST_SKIP() << "free_sized sizes are checked in debug and sanitizer builds only; release builds ignore "
+                    "them, as C23 allows (FreeSizedReleasesTheBlock covers the correct use)";
+  }
+  for (std::size_t size_bytes : {std::size_t{100}, std::size_t{300000}}) {
+    void* block = ha_malloc(size_bytes);
+    const std::size_t usable = ha_malloc_usable_size(block);
+    EXPECT_DEATH(ha_free_sized(block, usable + 1),
+                 "hardalloc\\[[0-9]+\\] [^:]+: error: free_sized\\(0x[0-9a-f]+, size " + std::to_string(usable + 1) +
+                     "\\): the block has " + std::to_string(usable) + " usable bytes");
+    ha_free_sized(block, size_bytes);  // the right size passes
+  }
+}
+
+TEST(FreeVariantsDeathTest, FreeAlignedSizedWithoutTheAlignmentIsReported) {
+  if (!CHECKED_BUILD) GTEST_SKIP() << "free_aligned_sized is checked in debug and sanitizer builds only";
+  void* block = ha_aligned_alloc(64, 64);
+  ASSERT_NE(reinterpret_cast<std::uintptr_t>(block) % (std::size_t{1} << 30), 0u);
+  EXPECT_DEATH(ha_free_aligned_sized(block, std::size_t{1} << 30, 64), "error: free_aligned_sized\\(.*not aligned to");
+  EXPECT_DEATH(ha_free_aligned_sized(block, 64, 1000), "error: free_aligned_sized\\(.*usable bytes");
+  ha_free_aligned_sized(block, 64, 64);
 }
 
 }  // namespace

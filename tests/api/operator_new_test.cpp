@@ -126,4 +126,32 @@ TEST(OperatorNew, NewHandlerIsCalledBeforeGivingUp) {
             1);
 }
 
+// A handler that throws: the nothrow forms turn that into nullptr (C++17 [new.delete.single]:
+// they behave as if they called the throwing form inside a try/catch).
+void throwing_new_handler() {
+  ++new_handler_call_count;
+  throw std::bad_alloc();
+}
+
+TEST(OperatorNew, NothrowFormsReturnNullWhenTheNewHandlerThrows) {
+  new_handler_call_count = 0;
+  std::set_new_handler(throwing_new_handler);
+  EXPECT_EQ(::operator new(opaque(IMPOSSIBLE_BYTES), std::nothrow), nullptr);
+  EXPECT_EQ(::operator new[](opaque(IMPOSSIBLE_BYTES), std::nothrow), nullptr);
+  EXPECT_EQ(::operator new(opaque(IMPOSSIBLE_BYTES), PAGE_ALIGNMENT, std::nothrow), nullptr);
+  EXPECT_EQ(::operator new[](opaque(IMPOSSIBLE_BYTES), PAGE_ALIGNMENT, std::nothrow), nullptr);
+  std::set_new_handler(nullptr);
+  EXPECT_EQ(new_handler_call_count, 4);
+}
+
+struct HandlerException {};
+void handler_throwing_its_own_type() { throw HandlerException{}; }
+
+TEST(OperatorNew, AnExceptionFromTheNewHandlerReachesTheCaller) {
+  std::set_new_handler(handler_throwing_its_own_type);
+  EXPECT_THROW(static_cast<void>(::operator new(opaque(IMPOSSIBLE_BYTES))), HandlerException);
+  EXPECT_THROW(static_cast<void>(::operator new[](opaque(IMPOSSIBLE_BYTES), PAGE_ALIGNMENT)), HandlerException);
+  std::set_new_handler(nullptr);
+}
+
 }  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -73,10 +74,14 @@ TEST(Stats, LiveBlocksAreCountedPerSizeClass) {
   EXPECT_EQ(live_blocks_of_class_for(current_stats(), BLOCK_BYTES), before_count);
 }
 
+// The printed table shows what ha_stats_get returns: a header naming the process, the totals,
+// and a row per size class in use with its pages and live blocks.
 TEST(Stats, PrintWritesATable) {
   int pipe_fds[2];
   ASSERT_EQ(pipe(pipe_fds), 0);
-  void* block = ha_malloc(100);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 37; ++i) blocks.push_back(ha_malloc(100));  // the 112-byte class
+  const ha_stats stats = current_stats();
   ha_stats_print(pipe_fds[1]);
   close(pipe_fds[1]);
   std::string text;
@@ -86,8 +91,36 @@ TEST(Stats, PrintWritesATable) {
     text.append(chunk, static_cast<std::size_t>(read_count));
   }
   close(pipe_fds[0]);
-  ha_free(block);
-  EXPECT_NE(text.find('\n'), std::string::npos) << text;
+  for (void* block : blocks) ha_free(block);
+
+  const std::string header = "hardalloc[" + std::to_string(getpid()) + "] " + program_invocation_short_name +
+                             ": statistics (fast configuration)\n";
+  EXPECT_EQ(text.rfind(header, 0), 0u) << text;
+  std::smatch row;
+  ASSERT_TRUE(std::regex_search(text, row, std::regex("\n  committed +([0-9]+) bytes   peak ([0-9]+)\n"))) << text;
+  EXPECT_EQ(std::stoull(row[1]), stats.committed_bytes) << text;
+  ASSERT_TRUE(std::regex_search(text, row, std::regex("\n  thread heaps +([0-9]+)\n"))) << text;
+  EXPECT_EQ(std::stoull(row[1]), stats.heaps) << text;
+  // The class row of the 100-byte blocks: index, block size, pages, live blocks as ha_stats says.
+  std::size_t cls = 0;
+  while (cls < stats.size_class_count && stats.size_classes[cls].block_size < 100) ++cls;
+  ASSERT_LT(cls, stats.size_class_count);
+  const ha_size_class_stats& expected = stats.size_classes[cls];
+  EXPECT_GE(expected.live_blocks, 37u);
+  ASSERT_TRUE(std::regex_search(
+      text, row,
+      std::regex("\n +" + std::to_string(cls) + " +" + std::to_string(expected.block_size) + " +([0-9]+) +([0-9]+)\n")))
+      << text;
+  EXPECT_EQ(std::stoull(row[1]), expected.pages) << text;
+  EXPECT_EQ(std::stoull(row[2]), expected.live_blocks) << text;
+  // One row per class with pages, no more.
+  std::size_t classes_in_use = 0;
+  for (std::size_t i = 0; i < stats.size_class_count; ++i) classes_in_use += stats.size_classes[i].pages != 0;
+  const std::size_t table = text.find("  class   block bytes   pages   live blocks\n");
+  ASSERT_NE(table, std::string::npos) << text;
+  std::size_t rows = 0;
+  for (std::size_t at = text.find('\n', table) + 1; at < text.size(); at = text.find('\n', at) + 1) ++rows;
+  EXPECT_EQ(rows, classes_in_use) << text;
 }
 
 }  // namespace

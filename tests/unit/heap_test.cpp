@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -63,6 +64,10 @@ TYPED_TEST(HeapTest, CrossThreadFreesIntoAFullPageAreReused) {
   for (void* b : blocks) A::free(b);
 }
 
+// Every thread exits with live blocks, so every segment holding survivors ends up abandoned (a
+// later thread may adopt one, and abandons it again when it exits). Freeing the blocks from this
+// thread adopts each such segment (reclaim_on_free); none stays abandoned or owned by an exited
+// thread.
 TYPED_TEST(HeapTest, ExitedThreadsSegmentsAreReclaimed) {
   using A = Allocator<TypeParam>;
   const size_t size = 1536;
@@ -72,15 +77,27 @@ TYPED_TEST(HeapTest, ExitedThreadsSegmentsAreReclaimed) {
       for (int i = 0; i < 50; ++i) survivors.push_back(A::malloc(size));
     }).join();
   }
+  std::set<Segment<TypeParam>*> segments;
+  for (void* b : survivors) segments.insert(segment_of<TypeParam>(b));
   ha_stats s;
   Stats<TypeParam>::get(s);
-  EXPECT_GE(s.abandoned_segments, 1u);
+  EXPECT_EQ(s.abandoned_segments, segments.size()) << "every segment with survivors, and no other, is abandoned";
+  for (Segment<TypeParam>* segment : segments) {
+    EXPECT_TRUE(segment->abandoned);
+    EXPECT_EQ(segment->owner.load(std::memory_order_relaxed), nullptr);
+  }
   EXPECT_EQ(live_blocks<TypeParam>(size), 400u);
   for (void* b : survivors) A::free(b);  // adopts the abandoned segments (reclaim_on_free)
   A::collect(true);
   Stats<TypeParam>::get(s);
   EXPECT_EQ(s.abandoned_segments, 0u);
   EXPECT_EQ(live_blocks<TypeParam>(size), 0u);
+  for (Segment<TypeParam>* segment : segments) {
+    // Adopted by this thread's heap, or (emptied) back in the pool, whose segments have no owner.
+    Heap<TypeParam>* owner = segment->owner.load(std::memory_order_relaxed);
+    EXPECT_FALSE(segment->abandoned);
+    EXPECT_TRUE(owner == nullptr || owner == tl_heap<TypeParam>) << "a segment is still owned by an exited thread";
+  }
 }
 
 // Found by fuzz_ops (corpus/regressions/free-adopts-first-heap.trace): a thread whose first
