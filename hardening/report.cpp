@@ -12,6 +12,7 @@
 #include <atomic>
 
 #include "base/writer.h"
+#include "hardening/log_sink.h"
 #include "hardening/options.h"
 
 namespace hardalloc {
@@ -91,8 +92,9 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
   uintptr_t frames[MAX_FRAMES];
   const int frame_count = capture_stack(frames, MAX_FRAMES);
   {
-    Writer w(2);
-    w.text("hardalloc: error: ").text(report_kind_name(kind)).text(" on ").hex(reinterpret_cast<uintptr_t>(facts.address));
+    LogBlock block("error: ");
+    Writer& w = block.out();
+    w.text(report_kind_name(kind)).text(" on ").hex(reinterpret_cast<uintptr_t>(facts.address));
     if (facts.block != nullptr) {
       w.text(" (block ").hex(reinterpret_cast<uintptr_t>(facts.block)).text(", ").number(facts.block_bytes).text(" bytes");
       if (facts.requested_known) w.text(", requested ").number(facts.requested_bytes);
@@ -117,7 +119,7 @@ uint64_t report_count() { return g_report_count.load(std::memory_order_relaxed);
 __attribute__((destructor)) static void print_report_count_at_exit() {
   const uint64_t count = report_count();
   if (count == 0) return;
-  Writer(2).text("hardalloc: ").number(count).text(count == 1 ? " heap error reported\n" : " heap errors reported\n");
+  LogBlock("summary: ").out().number(count).text(count == 1 ? " heap error reported\n" : " heap errors reported\n");
 }
 
 }  // namespace hardalloc

@@ -1,7 +1,8 @@
 // hardening: the one report writer. Every detection of heap misuse ends in report_heap_error(),
 // which writes one report and then aborts (abort_on_error=1, the default) or returns so that the
-// caller leaves the bad block alone (abort_on_error=0). The first line is stable:
-//   hardalloc: error: KIND on 0xADDR (block 0xSTART, SIZE bytes, requested N) in thread T
+// caller leaves the bad block alone (abort_on_error=0). It goes to the log sink (stderr, or
+// log_path's PATH.PID) as one block whose first line is stable:
+//   hardalloc[PID] PROGRAM: error: KIND on 0xADDR (block 0xSTART, SIZE bytes, requested N) in thread T
 // ("block ..." is left out when no block is known, "requested N" when the size is not recorded),
 // then one detail line when there is one, then the stack where the error was detected, one frame
 // a line as "    #I 0xPC MODULE+0xOFFSET (SYMBOL+0xOFFSET)". It allocates nothing, takes no

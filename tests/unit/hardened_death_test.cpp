@@ -20,11 +20,11 @@ using H = Allocator<HardenedConfig>;
 
 // The first line of a report of `kind` on a block of `block_bytes` (regex, anchored at its start).
 std::string report(const char* kind, size_t block_bytes) {
-  return std::string("^hardalloc: error: ") + kind + " on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, " +
+  return std::string("^hardalloc\\[[0-9]+\\] [^ ]+: error: ") + kind + " on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, " +
          std::to_string(block_bytes) + " bytes[^)]*\\) in thread [0-9]+\n";
 }
 std::string report_without_block(const char* kind) {
-  return std::string("^hardalloc: error: ") + kind + " on 0x[0-9a-f]+ in thread [0-9]+\n";
+  return std::string("^hardalloc\\[[0-9]+\\] [^ ]+: error: ") + kind + " on 0x[0-9a-f]+ in thread [0-9]+\n";
 }
 
 class HardenedDeath : public ::testing::TestWithParam<size_t> {
@@ -138,14 +138,14 @@ TEST(HardenedDeathAligned, AlignedPointersFreeAndInteriorOnesAreReported) {
         auto* p = static_cast<uint8_t*>(H::aligned(opaque(4096), 100));
         H::free(opaque(p + 16));
       },
-      "^hardalloc: error: interior-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
+      "^hardalloc\\[[0-9]+\\] [^ ]+: error: interior-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
   EXPECT_DEATH(
       {
         void* p = H::aligned(opaque(4096), 100);
         H::free(p);
         H::free(opaque(p));
       },
-      "^hardalloc: error: double-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
+      "^hardalloc\\[[0-9]+\\] [^ ]+: error: double-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
 }
 
 // seeds/004, attack 1: a use after free writes a forged link into a free block; the next
@@ -163,7 +163,7 @@ TEST(HardenedDeathFreeList, UseAfterFreeWriteOfALinkIsCaught) {
           if (q == target) std::abort();  // never: the forged link is caught before
         }
       },
-      "^hardalloc: error: free-list-corruption on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, 48 bytes\\)");
+      "^hardalloc\\[[0-9]+\\] [^ ]+: error: free-list-corruption on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+, 48 bytes\\)");
 }
 
 // seeds/004, attack 2: a double free that would make malloc hand out one block twice.
