@@ -2,11 +2,13 @@
 //
 // Started with the allocator under test in LD_PRELOAD. Everything it keeps is static or in the
 // shared channel, so nothing of the harness lives in the allocator under test.
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "child_channel.h"
 #include "executor.h"
@@ -30,6 +32,10 @@ int main() {
   void* mapping = mmap(nullptr, sizeof(hafuzz::ChildChannel), PROT_READ | PROT_WRITE, MAP_SHARED, memory_fd, 0);
   if (mapping == MAP_FAILED) return 2;
   auto* channel = static_cast<hafuzz::ChildChannel*>(mapping);
+  void* (*process_malloc)(std::size_t) = &std::malloc;
+  Dl_info info;
+  const bool known = dladdr(reinterpret_cast<void*>(process_malloc), &info) != 0 && info.dli_fname != nullptr;
+  std::strncpy(channel->malloc_owner, known ? info.dli_fname : "", sizeof channel->malloc_owner - 1);
   char token = 0;
   while (read(request_fd, &token, 1) == 1) {
     hafuzz::decode_op_stream(channel->input, channel->input_size_bytes, &g_stream);

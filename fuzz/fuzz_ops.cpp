@@ -14,9 +14,11 @@ namespace {
 hafuzz::FuzzSession& session() {
   static const std::unique_ptr<hafuzz::FuzzSession> instance = [] {
     std::string error;
-    auto created = hafuzz::FuzzSession::create(hafuzz::SessionConfig::from_environment(), &error);
+    hafuzz::SessionConfig config;
+    std::unique_ptr<hafuzz::FuzzSession> created;
+    if (hafuzz::SessionConfig::from_environment(&config, &error)) created = hafuzz::FuzzSession::create(config, &error);
     if (!created) {
-      std::fprintf(stderr, "fuzz_ops: %s\n", error.c_str());
+      std::fprintf(stderr, "fuzz_ops: error: %s\n", error.c_str());
       std::exit(2);
     }
     std::fprintf(stderr, "fuzz_ops: %s\n", created->describe().c_str());

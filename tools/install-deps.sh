@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git python3 ccache
   clang-14 clang libclang-rt-14-dev llvm-14 clang-format clang-tidy
   afl++
-  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libcli11-dev
   valgrind hyperfine spin gnuplot-nox
   libmimalloc-dev libmimalloc2.0 libjemalloc-dev libjemalloc2
   libgoogle-perftools-dev libtcmalloc-minimal4
