@@ -57,6 +57,8 @@ std::string observation_text(const hafuzz::RunResult& result, unsigned index) {
 // The note beside an op: blank when both sides saw the same, else why they may differ or not.
 const char* comparison_note(const hafuzz::Op& op, const hafuzz::RunResult& a, const hafuzz::RunResult& b,
                             unsigned index) {
+  if (a.verdict != hafuzz::Verdict::PASS && a.failing_op == index) return "A broke a promise here (below)";
+  if (b.verdict != hafuzz::Verdict::PASS && b.failing_op == index) return "B broke a promise here (below)";
   if (index >= a.observation_count || index >= b.observation_count) return "";
   const hafuzz::AllowedDifference* rule = nullptr;
   switch (hafuzz::compare_observations(op, a.observations[index], b.observations[index], &rule)) {
