@@ -135,11 +135,15 @@ int replay_files(const std::vector<std::string>& paths, bool quiet, bool progres
   std::vector<std::string> files;
   std::string error;
   if (!hafuzz::expand_input_paths(paths, &files, &error)) hafuzz::exit_usage_error(TOOL, error);
+  // Every input is read (and every trace parsed) before the first runs: a bad one is a usage
+  // error up front, not after minutes of replaying.
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (const std::string& file : files) inputs.push_back(load_or_exit(file));
   auto session = open_session(quiet);
   Progress progress(progress_asked, 0);
   unsigned finding_count = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::vector<std::uint8_t> bytes = load_or_exit(files[i]);
+    const std::vector<std::uint8_t>& bytes = inputs[i];
     const std::string finding = session->run(bytes.data(), bytes.size());
     if (!finding.empty()) {
       ++finding_count;

@@ -36,6 +36,9 @@ expect_usage_error "--seconds: 'soon' is not a number of seconds" "$replay" --se
 expect_usage_error '--seed needs --random or --seconds' "$replay" --seed 3 "$trace"
 expect_usage_error 'choose one of' "$replay" --random 1 --to-text "$trace"
 expect_usage_error 'nothing to do' "$replay"
+# A trace with a bad number: no strtoull reading of "-1" as SIZE_MAX.
+printf 'threads 1\nmalloc t0 s0 size=-1\n' >"$cli_scratch/negative.trace"
+expect_usage_error "negative.trace: line 2: bad operand 'size=-1'" "$replay" "$cli_scratch/negative.trace"
 # Unknown options.
 expect_usage_error 'not expected: --bogus' "$replay" --bogus
 expect_usage_error 'not expected' "$replay" --random 1 --frobnicate 3
