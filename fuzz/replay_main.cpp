@@ -31,7 +31,7 @@ constexpr const char* DESCRIPTION =
     "  ha_fuzz_replay --minimize FILE OUT.trace        shrink a failing input to a text trace\n"
     "  ha_fuzz_replay --to-text FILE                   print an input as a text trace\n"
     "  ha_fuzz_replay --to-binary TRACE OUT            write a text trace as a binary input\n"
-    "Random streams run at about 10 per second on a library target (a child process each) and\n"
+    "Random streams run at about 8 per second on a library target (a child process each) and\n"
     "hundreds per second in process: --random 10000 on a library takes about 20 minutes; a\n"
     "progress line shows on a terminal every 2 s.";
 
