@@ -22,7 +22,7 @@ constexpr const char* DESCRIPTION =
     "  ha_diff [--a TARGET] [--b TARGET] FILE|DIR...     compare A and B on each input\n"
     "  ha_diff [--a TARGET] [--b TARGET] --explain FILE  both outcomes of every op, and the verdict\n"
     "  ha_diff --rules                                   the differences the standards allow\n"
-    "TARGET: hardalloc | system | /path/to/allocator.so. Seconds per input.";
+    "TARGET: hardalloc | system | /path/to/allocator.so. Each input takes well under a second.";
 
 constexpr const char* FOOTER =
     "Defaults: A from HARDALLOC_FUZZ_TARGET (hardalloc when built in, else system), B from\n"

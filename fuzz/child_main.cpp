@@ -20,13 +20,28 @@ hafuzz::OpStream g_stream;  // static: decoding must not allocate
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    // Not a user command, but it answers like one.
+    if (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+      std::printf(
+          "usage: ha_fuzz_child (no arguments)\n"
+          "Runs op streams on this process's malloc for the preload runner of ha_fuzz_replay, ha_diff and\n"
+          "fuzz_ops, which start it with the allocator library under test in LD_PRELOAD and the channel in\n"
+          "%s (docs/fuzzing.md, Targets). Not meant to be run by hand.\n",
+          hafuzz::CHANNEL_ENV);
+      return 0;
+    }
+    std::fprintf(stderr, "ha_fuzz_child: error: unexpected argument '%s' (see --help)\n", argv[1]);
+    return 2;
+  }
   const char* channel_spec = std::getenv(hafuzz::CHANNEL_ENV);
   int memory_fd = -1;
   int request_fd = -1;
   int reply_fd = -1;
   if (channel_spec == nullptr || std::sscanf(channel_spec, "%d,%d,%d", &memory_fd, &request_fd, &reply_fd) != 3) {
-    std::fprintf(stderr, "ha_fuzz_child: started without %s; it is run by the preload runner\n", hafuzz::CHANNEL_ENV);
+    std::fprintf(stderr, "ha_fuzz_child: error: started without %s; it is run by the preload runner\n",
+                 hafuzz::CHANNEL_ENV);
     return 2;
   }
   void* mapping = mmap(nullptr, sizeof(hafuzz::ChildChannel), PROT_READ | PROT_WRITE, MAP_SHARED, memory_fd, 0);

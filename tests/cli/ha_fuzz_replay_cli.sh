@@ -13,6 +13,11 @@ libz=$(non_allocator_library)
 
 expect_help "$replay" --help
 expect_help "$replay" -h
+# Its helper process answers too, though nobody should run it by hand.
+child=$(dirname "$replay")/ha_fuzz_child
+expect_help "$child" --help
+expect_usage_error '^ha_fuzz_child: error: unexpected argument' "$child" --bogus
+expect_usage_error '^ha_fuzz_child: error: started without HARDALLOC_FUZZ_CHANNEL' "$child"
 
 # A directory where a file is expected.
 expect_usage_error 'cannot read .*: Is a directory' "$replay" --to-text "$corpus"
