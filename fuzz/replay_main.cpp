@@ -88,7 +88,7 @@ class Progress {
   bool on_terminal_;
   double limit_seconds_;
   bool drawn_ = false;
-  double next_report_seconds_ = PROGRESS_INTERVAL_SECONDS;
+  double next_report_seconds_ = 0;  // the first line at once: the run is alive
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 

@@ -26,7 +26,7 @@ class QuietSanitizerWarnings {
   QuietSanitizerWarnings& operator=(const QuietSanitizerWarnings&) = delete;
 
  private:
-  bool quieted_ = false;
+  [[maybe_unused]] bool quieted_ = false;  // unused without ASan
 };
 
 }  // namespace hafuzz

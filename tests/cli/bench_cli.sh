@@ -15,9 +15,12 @@ for workload in "$bench_dir"/bench_*; do
   name=$(basename "$workload")
   expect_help "$workload" --help
   expect_usage_error "^$name: error: scale: 'abc' is not a number" "$workload" abc
-  expect_usage_error "^$name: error: scale: '-1'" "$workload" -1
-  expect_usage_error "^$name: error: .*not expected: --bogus" "$workload" --bogus
 done
+# One parser (bench/common/arguments.cpp) serves them all: the other cases once.
+expect_usage_error "^bench_pairs: error: scale: '-1'" "$bench_dir/bench_pairs" -1
+expect_usage_error "^bench_pairs: error: scale: '0'" "$bench_dir/bench_pairs" 0
+expect_usage_error "^bench_pairs: error: .*not expected: --bogus" "$bench_dir/bench_pairs" --bogus
+expect_usage_error "^bench_pairs: error: .*not expected: 2" "$bench_dir/bench_pairs" 1 2
 expect_usage_error "not expected: --callgrind" "$bench_dir/bench_larson" --callgrind
 
 expect_help "${run_py[@]}" --help
