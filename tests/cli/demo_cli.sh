@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# CLI test of the demonstration scripts, tools/demo.sh and tests/planted_bugs/demo.sh (ctest
-# label cli): --help, and one-line usage errors with exit status 2. Seconds: the demonstrations
-# themselves (minutes) do not run.
+# CLI test of the demonstration scripts, tools/demo.sh and tests/planted_bugs/demo.sh, and of
+# tools/install-deps.sh (ctest label cli): --help, and one-line usage errors with exit status 2.
+# Seconds: the demonstrations themselves (minutes) and the installation do not run.
 #   tests/cli/demo_cli.sh REPO_ROOT
 set -euo pipefail
 root=$1
@@ -22,4 +22,6 @@ expect_usage_error "^demo: error: unknown option '--bogus'" "$planted_demo" --bo
 expect_usage_error '/nonexistent: No such directory' "$planted_demo" /nonexistent
 expect_usage_error 'no .*/fuzz/ha_fuzz_replay' "$planted_demo" "$root/corpus"
 expect_usage_error 'too many arguments' "$planted_demo" a b c
+expect_help "$root/tools/install-deps.sh" --help
+expect_usage_error "^install-deps: error: unexpected argument '--bogus'" "$root/tools/install-deps.sh" --bogus
 cli_done
