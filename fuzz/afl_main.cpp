@@ -11,10 +11,12 @@
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 
 __AFL_FUZZ_INIT();
 
 int main(int argc, char** argv) {
+  if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   for (int i = 1; i < argc; ++i) {
     // read(), not an ifstream: on a directory that throws std::ios_base::failure.
     const int fd = open(argv[i], O_RDONLY | O_CLOEXEC);
