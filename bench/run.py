@@ -30,9 +30,31 @@ def default_hardalloc() -> Path:
     return next((path for path in candidates if path.exists()), candidates[0])
 
 
-def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr ("run.py: error: ...") and exit status 2,
+    without the usage block before it."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def positive(kind):
+    """An argparse type: a number of the given kind above zero."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def parse_arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    parser = OneLineErrorParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group()
     for name, meaning in (("quick", "a minute or a few (the default)"), ("full", "longer runs"),
                           ("smoke", "each workload once, tiny, pass/fail only"),
@@ -41,8 +63,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.set_defaults(mode="quick")
     parser.add_argument("extra", nargs="*", metavar="name=path.so",
                         help="more allocator builds under test (e.g. hardened=build/x/lib.so)")
-    parser.add_argument("--hardalloc", type=Path, default=default_hardalloc(),
-                        help="libhardalloc.so to test (default: %(default)s)")
+    parser.add_argument("--hardalloc", type=Path,
+                        help=f"libhardalloc.so to test (default: {default_hardalloc()})")
     parser.add_argument("--bench-dir", type=Path, default=REPO / "build/release/bench",
                         help="directory of the bench_* programs (default: %(default)s)")
     parser.add_argument("--only", help="comma-separated allocator names to run")
@@ -52,23 +74,35 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="time to rank by: wall (default) or the child's CPU time, steadier "
                              "when other jobs load the machine")
-    parser.add_argument("--rounds", type=int, help="override the mode's number of rounds")
-    parser.add_argument("--scale", type=float, help="override the mode's scale factor")
+    parser.add_argument("--rounds", type=positive(int), help="override the mode's number of rounds")
+    parser.add_argument("--scale", type=positive(float), help="override the mode's scale factor")
     parser.add_argument("--out", type=Path, default=REPO / "build/bench-results",
                         help="where CSV, Markdown and the chart go (default: %(default)s)")
-    return parser.parse_args()
+    parser.epilog = "Exit status: 0 done, 1 a workload failed under an allocator under test, 2 bad usage."
+    return parser, parser.parse_args()
 
 
 def split(names: str | None) -> list[str] | None:
     return None if names is None else [name for name in names.split(",") if name]
 
 
-def usable_allocators(arguments: argparse.Namespace, probe: Path) -> list:
-    """The selected allocators that load; each skipped one is named with the reason."""
+def usable_allocators(parser: argparse.ArgumentParser, arguments: argparse.Namespace,
+                      probe: Path) -> list:
+    """The selected allocators that load; each skipped one is named with the reason. A
+    library named on the command line that cannot be used is a usage error."""
     usable = []
-    for allocator in allocator_list.select(arguments.hardalloc, arguments.extra,
-                                           split(arguments.only)):
+    try:
+        selected = allocator_list.select(arguments.hardalloc or default_hardalloc(),
+                                         arguments.extra, split(arguments.only))
+    except ValueError as error:
+        parser.error(str(error))
+    named = {extra.partition("=")[0] for extra in arguments.extra}
+    if arguments.hardalloc is not None:
+        named.add("hardalloc")
+    for allocator in selected:
         reason = allocator_list.loads_cleanly(allocator, probe)
+        if reason and allocator.name in named:
+            parser.error(f"{allocator.name}: {reason}")
         if reason:
             print(f"skipping {allocator.name}: {reason}", file=sys.stderr)
         else:
@@ -77,21 +111,23 @@ def usable_allocators(arguments: argparse.Namespace, probe: Path) -> list:
 
 
 def main() -> int:
-    arguments = parse_arguments()
+    parser, arguments = parse_arguments()
     arguments.bench_dir = arguments.bench_dir.resolve()
     probe = arguments.bench_dir / "bench_pairs"
     if not probe.is_file():
-        print(f"no workloads in {arguments.bench_dir}: build them first "
-              "(cmake --preset release && cmake --build build/release) or pass --bench-dir",
-              file=sys.stderr)
-        return 1
-    chosen_allocators = usable_allocators(arguments, probe)
+        parser.error(f"no workloads in {arguments.bench_dir}: build them first "
+                     "(cmake --preset release && cmake --build build/release) or pass --bench-dir")
+    try:
+        chosen_workloads = workload_list.select(split(arguments.workloads))
+    except ValueError as error:
+        parser.error(str(error))
+    chosen_allocators = usable_allocators(parser, arguments, probe)
     if not chosen_allocators:
         print("no allocator to run", file=sys.stderr)
         return 1
     if arguments.mode == "instructions":
         return instructions_mode.run(arguments, chosen_allocators)
-    return timed.run(arguments, chosen_allocators, workload_list.select(split(arguments.workloads)))
+    return timed.run(arguments, chosen_allocators, chosen_workloads)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,25 @@
 #include "input_files.h"
 #include "observation_diff.h"
 #include "op_binary.h"
-#include "target_registry.h"
+#include "tool_cli.h"
 
 namespace {
 
-constexpr const char* USAGE =
-    "usage: ha_diff [--a TARGET] [--b TARGET] FILE|DIR...   compare A and B on each input\n"
-    "       ha_diff [--a TARGET] [--b TARGET] --explain FILE  both outcomes of every op\n"
-    "       ha_diff --rules                                   the allowed differences\n"
-    "TARGET: hardalloc | system | /path/to/allocator.so (default A: hardalloc if built in,\n"
-    "else system; default B: system). Exit status: 0 agree, 1 a finding, 2 usage error.\n";
+constexpr const char* TOOL = "ha_diff";
+constexpr int EXIT_FINDING = 1;
+
+constexpr const char* DESCRIPTION =
+    "Runs op streams (binary inputs or text traces) on two allocators, each checked by its own\n"
+    "shadow model, and compares what a program could observe (docs/fuzzing.md, Differential).\n"
+    "  ha_diff [--a TARGET] [--b TARGET] FILE|DIR...     compare A and B on each input\n"
+    "  ha_diff [--a TARGET] [--b TARGET] --explain FILE  both outcomes of every op, and the verdict\n"
+    "  ha_diff --rules                                   the differences the standards allow\n"
+    "TARGET: hardalloc | system | /path/to/allocator.so. Each input takes well under a second.";
+
+constexpr const char* FOOTER =
+    "Defaults: A from HARDALLOC_FUZZ_TARGET (hardalloc when built in, else system), B from\n"
+    "HARDALLOC_FUZZ_DIFF (else system); runs are lock-step.\n"
+    "Exit status: 0 the targets agree and keep every promise, 1 a finding, 2 a usage or input error.";
 
 int print_rules() {
   for (unsigned r = 0; r < hafuzz::ALLOWED_DIFFERENCE_COUNT; ++r) {
@@ -27,105 +36,129 @@ int print_rules() {
   return 0;
 }
 
-std::unique_ptr<hafuzz::RunResult> run_on(const std::string& spec, const std::vector<std::uint8_t>& bytes,
-                                          std::string* name) {
+std::unique_ptr<hafuzz::FuzzSession> open_session(const hafuzz::SessionConfig& config) {
   std::string error;
-  auto runner = hafuzz::make_target_runner(spec, true, &error);
-  if (!runner) {
-    std::fprintf(stderr, "ha_diff: %s\n", error.c_str());
-    return nullptr;
-  }
-  auto result = std::make_unique<hafuzz::RunResult>();
-  runner->run(bytes.data(), bytes.size(), hafuzz::RunConfig{}, result.get());
-  *name = runner->name();
-  return result;
+  auto session = hafuzz::FuzzSession::create(config, &error);
+  if (!session) hafuzz::exit_usage_error(TOOL, error);
+  return session;
 }
 
-int explain(const std::string& a_spec, const std::string& b_spec, const std::string& path) {
+std::vector<std::uint8_t> load_or_exit(const std::string& path) {
   std::vector<std::uint8_t> bytes;
   std::string error;
-  if (!hafuzz::load_input(path, &bytes, &error)) {
-    std::fprintf(stderr, "ha_diff: %s\n", error.c_str());
-    return 2;
+  if (!hafuzz::load_input(path, &bytes, &error)) hafuzz::exit_usage_error(TOOL, error);
+  return bytes;
+}
+
+std::string observation_text(const hafuzz::RunResult& result, unsigned index) {
+  return index < result.observation_count ? hafuzz::describe_observation(result.observations[index]) : "not run";
+}
+
+// The note beside an op: blank when both sides saw the same, else why they may differ or not.
+const char* comparison_note(const hafuzz::Op& op, const hafuzz::RunResult& a, const hafuzz::RunResult& b,
+                            unsigned index) {
+  if (a.verdict != hafuzz::Verdict::PASS && a.failing_op == index) return "A broke a promise here (below)";
+  if (b.verdict != hafuzz::Verdict::PASS && b.failing_op == index) return "B broke a promise here (below)";
+  if (index >= a.observation_count || index >= b.observation_count) return "";
+  const hafuzz::AllowedDifference* rule = nullptr;
+  switch (hafuzz::compare_observations(op, a.observations[index], b.observations[index], &rule)) {
+    case hafuzz::Comparison::SAME:
+      return "";
+    case hafuzz::Comparison::NOT_COMPARED:
+      return "not compared";
+    case hafuzz::Comparison::ALLOWED:
+      return rule->name;
+    case hafuzz::Comparison::DISAGREE:
+      break;
   }
-  std::string a_name;
-  std::string b_name;
-  const auto a = run_on(a_spec, bytes, &a_name);
-  const auto b = run_on(b_spec, bytes, &b_name);
-  if (!a || !b) return 2;
+  return "DISAGREE";
+}
+
+// Every op with both outcomes, then the verdict of the plain comparison of this input.
+int explain(const hafuzz::SessionConfig& config, const std::string& path) {
+  const std::vector<std::uint8_t> bytes = load_or_exit(path);
+  auto session = open_session(config);
+  const std::string finding = session->run(bytes.data(), bytes.size(), true);
+  const hafuzz::RunResult& a = session->target_result();
+  const hafuzz::RunResult& b = *session->second_result();
   auto stream = std::make_unique<hafuzz::OpStream>();
   hafuzz::decode_op_stream(bytes.data(), bytes.size(), stream.get());
-  std::printf("%-5s %-48s %-28s %-28s %s\n", "op", "call", a_name.c_str(), b_name.c_str(), "note");
+  const std::string a_title = "A: " + session->target_name();
+  const std::string b_title = "B: " + session->second_name();
+  std::printf("%-5s %-48s %-28s %-28s %s\n", "op", "call", a_title.c_str(), b_title.c_str(), "note");
   for (unsigned i = 0; i < stream->op_count; ++i) {
-    const std::string a_text = i < a->observation_count ? hafuzz::describe_observation(a->observations[i]) : "-";
-    const std::string b_text = i < b->observation_count ? hafuzz::describe_observation(b->observations[i]) : "-";
-    const hafuzz::AllowedDifference* rule = hafuzz::allowed_difference_for(stream->ops[i]);
-    const char* note = a_text == b_text ? "" : rule != nullptr ? rule->name : "DISAGREE";
     char call[160];
     hafuzz::format_op(stream->ops[i], call, sizeof call);
-    std::printf("%-5u %-48s %-28s %-28s %s\n", i, call, a_text.c_str(), b_text.c_str(), note);
+    std::printf("%-5u %-48s %-28s %-28s %s\n", i, call, observation_text(a, i).c_str(), observation_text(b, i).c_str(),
+                comparison_note(stream->ops[i], a, b, i));
   }
-  for (const auto* result : {a.get(), b.get()}) {
-    if (result->verdict != hafuzz::Verdict::PASS) {
-      std::printf("%s: %s\n", hafuzz::verdict_name(result->verdict), result->message);
-    }
+  const char* sides[] = {a_title.c_str(), b_title.c_str()};
+  const hafuzz::RunResult* results[] = {&a, &b};
+  for (unsigned side = 0; side < 2; ++side) {
+    if (results[side]->verdict == hafuzz::Verdict::PASS) continue;
+    std::printf("%s: %s: %s\n", sides[side], hafuzz::verdict_name(results[side]->verdict), results[side]->message);
   }
-  return 0;
+  if (finding.empty()) {
+    std::printf("verdict: no finding\n");
+    return 0;
+  }
+  std::printf("verdict: FINDING %s\n", finding.c_str());
+  return EXIT_FINDING;
 }
 
 int compare_files(const hafuzz::SessionConfig& config, const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
   std::string error;
-  auto session = hafuzz::FuzzSession::create(config, &error);
-  if (!session) {
-    std::fprintf(stderr, "ha_diff: %s\n", error.c_str());
-    return 2;
-  }
-  std::fprintf(stderr, "ha_diff: %s\n", session->describe().c_str());
+  if (!hafuzz::expand_input_paths(paths, &files, &error)) hafuzz::exit_usage_error(TOOL, error);
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (const std::string& path : files) inputs.push_back(load_or_exit(path));
+  auto session = open_session(config);
+  std::fprintf(stderr, "%s: %s\n", TOOL, session->describe().c_str());
   unsigned finding_count = 0;
-  for (const std::string& path : hafuzz::expand_input_paths(paths)) {
-    std::vector<std::uint8_t> bytes;
-    if (!hafuzz::load_input(path, &bytes, &error)) {
-      std::fprintf(stderr, "ha_diff: %s\n", error.c_str());
-      return 2;
-    }
-    const std::string finding = session->run(bytes.data(), bytes.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string finding = session->run(inputs[i].data(), inputs[i].size());
     if (finding.empty()) continue;
     ++finding_count;
-    std::printf("FINDING %s\n  %s\n", path.c_str(), finding.c_str());
+    std::printf("FINDING %s\n  %s\n", files[i].c_str(), finding.c_str());
   }
-  std::printf("%u findings\n", finding_count);
-  return finding_count == 0 ? 0 : 1;
+  std::printf("compared %zu inputs, %u findings\n", files.size(), finding_count);
+  return finding_count == 0 ? 0 : EXIT_FINDING;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  hafuzz::SessionConfig config;
-  config.target_spec = hafuzz::default_target_spec();
-  config.second_spec = "system";
+  CLI::App app{DESCRIPTION, TOOL};
+  app.footer(FOOTER);
+  std::string a_spec;
+  std::string b_spec;
   std::string explain_path;
   std::vector<std::string> paths;
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--rules") return print_rules();
-    if (args[i] == "--a" && has_value) {
-      config.target_spec = args[++i];
-    } else if (args[i] == "--b" && has_value) {
-      config.second_spec = args[++i];
-    } else if (args[i] == "--explain" && has_value) {
-      explain_path = args[++i];
-    } else if (args[i].empty() || args[i][0] == '-') {
-      std::fputs(USAGE, stderr);
-      return 2;
-    } else {
-      paths.push_back(args[i]);
-    }
+  bool rules = false;
+  app.add_option("--a", a_spec, "target under test")->type_name("TARGET");
+  app.add_option("--b", b_spec, "target to compare with")->type_name("TARGET");
+  auto* explain_option =
+      app.add_option("--explain", explain_path, "print both outcomes of every op of FILE")->type_name("FILE");
+  auto* rules_flag = app.add_flag("--rules", rules, "print the table of allowed differences");
+  auto* inputs = app.add_option("inputs", paths, "inputs: files, directories of files")->type_name("FILE|DIR");
+  explain_option->excludes(inputs)->excludes(rules_flag);
+  rules_flag->excludes(inputs);
+  hafuzz::parse_command_line(app, argc, argv);
+  if (rules) return print_rules();
+  if (explain_path.empty() && paths.empty()) {
+    hafuzz::exit_usage_error(TOOL, "no inputs: name files or directories, --explain FILE or --rules (see --help)");
   }
-  if (!explain_path.empty()) return explain(config.target_spec, config.second_spec, explain_path);
-  if (paths.empty()) {
-    std::fputs(USAGE, stderr);
-    return 2;
+
+  hafuzz::SessionConfig config;
+  std::string error;
+  if (!hafuzz::SessionConfig::from_environment(&config, &error)) hafuzz::exit_usage_error(TOOL, error);
+  if (config.run.thread_mode != hafuzz::ThreadMode::LOCK_STEP) {
+    hafuzz::exit_usage_error(TOOL, "HARDALLOC_FUZZ_MODE=free: ha_diff compares lock-step runs only");
   }
+  if (!a_spec.empty()) config.target_spec = a_spec;
+  if (!b_spec.empty()) config.second_spec = b_spec;
+  if (config.second_spec.empty()) config.second_spec = "system";
+  config.fresh_process_per_input = true;
+  if (!explain_path.empty()) return explain(config, explain_path);
   return compare_files(config, paths);
 }

@@ -1,8 +1,6 @@
 #include "fuzz_session.h"
 
-#include <cstdlib>
-#include <cstring>
-
+#include "fuzz_environment.h"
 #include "observation_diff.h"
 #include "op_binary.h"
 #include "target_registry.h"
@@ -10,30 +8,23 @@
 namespace hafuzz {
 namespace {
 
-std::string environment_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? value : fallback;
-}
-
 std::string describe_failure(const std::string& target_name, const RunResult& result) {
   return "[" + target_name + "] " + verdict_name(result.verdict) + ": " + result.message;
 }
 
 }  // namespace
 
-SessionConfig SessionConfig::from_environment() {
+bool SessionConfig::from_environment(SessionConfig* out, std::string* error) {
+  FuzzEnvironment environment;
+  if (!read_fuzz_environment(&environment, error)) return false;
   SessionConfig config;
-  config.target_spec = environment_or("HARDALLOC_FUZZ_TARGET", default_target_spec());
-  const std::string default_second = config.target_spec == "system" ? "none" : "system";
-  config.second_spec = environment_or("HARDALLOC_FUZZ_DIFF", default_second);
-  if (config.second_spec == "none") config.second_spec.clear();
-  if (environment_or("HARDALLOC_FUZZ_MODE", "lockstep") == "free") {
-    config.run.thread_mode = ThreadMode::FREE_RUNNING;
-  }
-  config.fresh_process_per_input = environment_or("HARDALLOC_FUZZ_REUSE_CHILD", "0") != "1";
-  const std::string cap_mb = environment_or("HARDALLOC_FUZZ_LIVE_CAP_MB", "");
-  if (!cap_mb.empty()) config.run.live_cap_bytes = std::strtoull(cap_mb.c_str(), nullptr, 10) << 20;
-  return config;
+  config.target_spec = environment.target_spec;
+  config.second_spec = environment.second_spec;
+  config.run.thread_mode = environment.thread_mode;
+  config.run.live_cap_bytes = environment.live_cap_bytes;
+  config.fresh_process_per_input = !environment.reuse_child;
+  *out = config;
+  return true;
 }
 
 std::unique_ptr<FuzzSession> FuzzSession::create(const SessionConfig& config, std::string* error) {
@@ -51,15 +42,15 @@ std::unique_ptr<FuzzSession> FuzzSession::create(const SessionConfig& config, st
   return session;
 }
 
-std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes) {
+std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets) {
   target_->run(data, size_bytes, config_.run, target_result_.get());
-  if (target_result_->verdict != Verdict::PASS) {
-    return describe_failure(target_->name(), *target_result_);
-  }
+  const bool target_failed = target_result_->verdict != Verdict::PASS;
+  if (target_failed && both_targets && second_) second_->run(data, size_bytes, config_.run, second_result_.get());
+  if (target_failed) return describe_failure(target_->name(), *target_result_);
   if (!second_) return {};
   second_->run(data, size_bytes, config_.run, second_result_.get());
   if (second_result_->verdict != Verdict::PASS) {
-    return describe_failure(second_->name(), *second_result_) + " (the reference target)";
+    return describe_failure(second_->name(), *second_result_) + " (second target)";
   }
   // Free-running runs are not repeatable op by op, so only lock-step runs are compared.
   if (config_.run.thread_mode != ThreadMode::LOCK_STEP) return {};

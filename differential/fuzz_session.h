@@ -2,15 +2,7 @@
 // set the two runs are compared (observation_diff.h). Every engine (fuzz_ops, AFL++, the
 // replay driver, ha_diff) drives its inputs through a FuzzSession.
 //
-// Environment (read by from_environment):
-//   HARDALLOC_FUZZ_TARGET   target under test (target_registry.h); default: hardalloc if
-//                           linked in, else system
-//   HARDALLOC_FUZZ_DIFF     second target to compare with; default: system (none when the
-//                           target is system); "none" turns the comparison off
-//   HARDALLOC_FUZZ_MODE     lockstep (default) | free (free-running threads; no comparison)
-//   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested bytes above which allocations are skipped
-//   HARDALLOC_FUZZ_REUSE_CHILD=1 a library's child process serves many inputs (faster; a
-//                           finding may then depend on earlier inputs)
+// Environment: the HARDALLOC_FUZZ_* variables of fuzz_environment.h (from_environment).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +22,9 @@ struct SessionConfig {
   RunConfig run;
   bool fresh_process_per_input = true;  // for library targets (make_preload_runner)
 
-  static SessionConfig from_environment();
+  // From the HARDALLOC_FUZZ_* variables; returns false and sets *error (one line) when one is
+  // malformed or unknown.
+  static bool from_environment(SessionConfig* out, std::string* error);
 };
 
 class FuzzSession {
@@ -38,8 +32,16 @@ class FuzzSession {
   // Returns null and sets *error when a target cannot be made.
   static std::unique_ptr<FuzzSession> create(const SessionConfig& config, std::string* error);
 
-  // Runs one encoded stream; returns the finding as text, or "" when there is none.
-  std::string run(const std::uint8_t* data, std::size_t size_bytes);
+  // Runs one encoded stream; returns the finding as text, or "" when there is none. A finding
+  // in the target ends the run there; with both_targets the second target runs anyway, so
+  // that ha_diff --explain can show both sides (the verdict is the same).
+  std::string run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets = false);
+
+  // What the last run observed; second_result is null without a second target.
+  const RunResult& target_result() const { return *target_result_; }
+  const RunResult* second_result() const { return second_ ? second_result_.get() : nullptr; }
+  const std::string& target_name() const { return target_->name(); }
+  const std::string& second_name() const { return second_ ? second_->name() : target_->name(); }
 
   // One line: targets and mode.
   std::string describe() const;

@@ -80,6 +80,19 @@ const AllowedDifference* allowed_difference_for(const Op& op) {
   return nullptr;
 }
 
+Comparison compare_observations(const Op& op, const Observation& first, const Observation& second,
+                                const AllowedDifference** rule) {
+  const auto compared = [](Outcome outcome) { return outcome == Outcome::BLOCK || outcome == Outcome::NO_BLOCK; };
+  if (!compared(first.outcome) || !compared(second.outcome)) return Comparison::NOT_COMPARED;
+  if (first.outcome == second.outcome &&
+      (first.outcome == Outcome::BLOCK || first.error_number == second.error_number)) {
+    return Comparison::SAME;
+  }
+  const AllowedDifference* allowing = allowed_difference_for(op);
+  if (rule != nullptr) *rule = allowing;
+  return allowing != nullptr ? Comparison::ALLOWED : Comparison::DISAGREE;
+}
+
 std::string find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
                               const RunResult& second, const std::string& second_name) {
   const unsigned count =
@@ -87,12 +100,7 @@ std::string find_disagreement(const OpStream& stream, const RunResult& first, co
   for (unsigned i = 0; i < count && i < stream.op_count; ++i) {
     const Observation& a = first.observations[i];
     const Observation& b = second.observations[i];
-    const auto compared = [](Outcome outcome) { return outcome == Outcome::BLOCK || outcome == Outcome::NO_BLOCK; };
-    if (!compared(a.outcome) || !compared(b.outcome)) continue;
-    if (a.outcome == b.outcome && (a.outcome == Outcome::BLOCK || a.error_number == b.error_number)) {
-      continue;
-    }
-    if (allowed_difference_for(stream.ops[i]) != nullptr) continue;
+    if (compare_observations(stream.ops[i], a, b) != Comparison::DISAGREE) continue;
     char op_text[160];
     format_op(stream.ops[i], op_text, sizeof op_text);
     return "op " + std::to_string(i) + " (" + op_text + "): " + first_name + " gave " + describe_observation(a) + ", " +

@@ -31,6 +31,18 @@ const AllowedDifference* allowed_difference_for(const Op& op);
 // "a block" or "NULL, errno 12 (ENOMEM)"; "skipped" / "unsupported" for ops not compared.
 std::string describe_observation(const Observation& observation);
 
+// How two targets' observations of one op compare.
+enum class Comparison {
+  SAME,          // the same outcome (and errno on failure)
+  NOT_COMPARED,  // one side skipped the op or does not support it
+  ALLOWED,       // different, as a row of ALLOWED_DIFFERENCES permits
+  DISAGREE,      // different, and no row allows it: a finding
+};
+
+// *rule is set to the row for ALLOWED (may be null).
+Comparison compare_observations(const Op& op, const Observation& first, const Observation& second,
+                                const AllowedDifference** rule = nullptr);
+
 // Returns the first difference no table row allows, as text, or "" when they agree.
 std::string find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
                               const RunResult& second, const std::string& second_name);

@@ -2,9 +2,12 @@
 //
 // Protocol: the parent writes config and input, then one byte on the request pipe; the child
 // runs the stream, writes result, then one byte on the reply pipe. End of file on the reply
-// pipe means the child died: the target crashed it.
+// pipe means the child died: the target crashed it. Before its first request the child writes
+// malloc_owner: the file its malloc resolves to, which the parent checks is the library (a
+// library that does not define malloc, libz say, is no allocator and is refused).
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 
@@ -22,6 +25,7 @@ struct ChildChannel {
   std::uint32_t input_size_bytes;
   std::uint8_t input[CHANNEL_INPUT_BYTES];
   RunResult result;
+  char malloc_owner[PATH_MAX];
 };
 
 }  // namespace hafuzz

@@ -7,16 +7,27 @@
 #include <memory>
 #include <string>
 
+#include "engine_arguments.h"
 #include "fuzz_session.h"
 
 namespace {
 
+constexpr const char* USAGE =
+    "usage: fuzz_ops [libFuzzer flags] [CORPUS_DIR | INPUT]...\n"
+    "The op-stream fuzz target: each input runs through a FuzzSession on the target named by\n"
+    "HARDALLOC_FUZZ_TARGET (and HARDALLOC_FUZZ_DIFF, HARDALLOC_FUZZ_MODE, ...: docs/fuzzing.md);\n"
+    "a finding prints 'fuzz_ops: FINDING ...' and aborts, so the engine keeps the input.\n"
+    "It fuzzes until stopped: bound it with -max_total_time=SECONDS or -runs=N (libFuzzer's flags,\n"
+    "listed by -help=1). tools/campaign.sh runs it on many cores.\n";
+
 hafuzz::FuzzSession& session() {
   static const std::unique_ptr<hafuzz::FuzzSession> instance = [] {
     std::string error;
-    auto created = hafuzz::FuzzSession::create(hafuzz::SessionConfig::from_environment(), &error);
+    hafuzz::SessionConfig config;
+    std::unique_ptr<hafuzz::FuzzSession> created;
+    if (hafuzz::SessionConfig::from_environment(&config, &error)) created = hafuzz::FuzzSession::create(config, &error);
     if (!created) {
-      std::fprintf(stderr, "fuzz_ops: %s\n", error.c_str());
+      std::fprintf(stderr, "fuzz_ops: error: %s\n", error.c_str());
       std::exit(2);
     }
     std::fprintf(stderr, "fuzz_ops: %s\n", created->describe().c_str());
@@ -26,6 +37,14 @@ hafuzz::FuzzSession& session() {
 }
 
 }  // namespace
+
+// Options first, then the environment: a mistake in either is one line and exit status 2
+// before any fuzzing starts.
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  hafuzz::handle_engine_arguments(*argc, *argv, "fuzz_ops", USAGE);
+  session();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string finding = session().run(data, size);

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "pattern.h"
+#include "sanitizer_quiet.h"
 
 namespace hafuzz {
 namespace {
@@ -111,6 +112,7 @@ void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
 
 void* OpRunner::call_allocation(const Op& op, std::size_t request_bytes, bool impossible, int* error) {
   const AllocatorTarget& t = target_;
+  const QuietSanitizerWarnings quiet(impossible || request_bytes >= QUIET_MIN_BYTES);
   errno = 0;
   void* block = nullptr;
   switch (op.kind) {
@@ -246,11 +248,16 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     if (!verify(op_index, &op, old_block, "before realloc")) return observed(Outcome::BLOCK);
     model_.retire(old_block);
   }
-  errno = 0;
-  void* address = op.kind == OpKind::REALLOC ? target_.realloc_fn(old_block.address, op.size)
-                                             : target_.reallocarray_fn(old_block.address, op.count, op.size);
+  void* address = nullptr;
+  int error = 0;
+  {
+    const QuietSanitizerWarnings quiet(impossible || request_bytes >= QUIET_MIN_BYTES);
+    errno = 0;
+    address = op.kind == OpKind::REALLOC ? target_.realloc_fn(old_block.address, op.size)
+                                         : target_.reallocarray_fn(old_block.address, op.count, op.size);
+    error = errno;
+  }
   address = opaque(address);
-  const int error = errno;
   if (address == nullptr) {
     if (request_bytes == 0 && !impossible) {  // realloc(p, 0) freed p (glibc, hardalloc)
       slot = LiveBlock{};

@@ -1,19 +1,19 @@
 #include "op_text.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include <cstdint>
 #include <sstream>
+
+#include "strict_number.h"
 
 namespace hafuzz {
 namespace {
 
+// Decimal or 0x-hex, the whole token: "-1" is an error, not SIZE_MAX (strtoull's reading).
 bool parse_number(const std::string& text, std::size_t* out) {
-  if (text.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
-  if (errno != 0 || *end != '\0') return false;
-  *out = value;
+  std::uint64_t value = 0;
+  std::string reason;
+  if (!parse_unsigned_strict(text, 0, SIZE_MAX, &value, &reason, true)) return false;
+  *out = static_cast<std::size_t>(value);
   return true;
 }
 

@@ -2,17 +2,21 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "child_channel.h"
+#include "fuzz_environment.h"
 #include "target_runner.h"
 
 extern char** environ;
@@ -20,17 +24,11 @@ extern char** environ;
 namespace hafuzz {
 namespace {
 
-constexpr int DEFAULT_TIMEOUT_MS = 20000;
 constexpr const char* CHILD_NAME = "ha_fuzz_child";
 
-int timeout_ms() {
-  const char* text = std::getenv("HARDALLOC_FUZZ_TIMEOUT_MS");
-  return text != nullptr ? std::atoi(text) : DEFAULT_TIMEOUT_MS;
-}
-
 // HARDALLOC_FUZZ_CHILD, else ha_fuzz_child next to this executable, else the build's copy.
-std::string child_executable() {
-  if (const char* path = std::getenv("HARDALLOC_FUZZ_CHILD")) return path;
+std::string child_executable(const FuzzEnvironment& environment) {
+  if (!environment.child_path.empty()) return environment.child_path;
   char self[PATH_MAX];
   const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
   if (length > 0) {
@@ -45,12 +43,14 @@ void set_inheritable(int fd) { fcntl(fd, F_SETFD, 0); }
 
 class PreloadRunner final : public TargetRunner {
  public:
-  PreloadRunner(std::string library_path, bool fresh_process_per_input, ChildChannel* channel, int memory_fd)
+  PreloadRunner(std::string library_path, bool fresh_process_per_input, ChildChannel* channel, int memory_fd,
+                const FuzzEnvironment& environment)
       : library_path_(std::move(library_path)),
         fresh_process_per_input_(fresh_process_per_input),
         channel_(channel),
         memory_fd_(memory_fd),
-        timeout_ms_(timeout_ms()) {
+        timeout_ms_(environment.timeout_ms),
+        child_executable_(child_executable(environment)) {
     name_ = library_path_.substr(library_path_.rfind('/') + 1);
     signal(SIGPIPE, SIG_IGN);  // a dead child must read as EOF, not kill the harness
   }
@@ -63,12 +63,38 @@ class PreloadRunner final : public TargetRunner {
 
   const std::string& name() const override { return name_; }
 
+  // Runs an empty stream in a child, which reports where its malloc resolves: a library that
+  // does not interpose malloc (libz.so.1, a program, a file ld.so refuses to preload) would
+  // test the system malloc under the library's name. Returns false and sets *error then.
+  bool check_interposes_malloc(std::string* error) {
+    std::memset(channel_->malloc_owner, 0, sizeof channel_->malloc_owner);
+    // Its stderr goes nowhere: ld.so's "cannot be preloaded" would precede the one-line error.
+    start_child(true);
+    auto result = std::make_unique<RunResult>();
+    run(nullptr, 0, RunConfig{}, result.get());
+    stop_child();
+    if (result->verdict != Verdict::PASS) {
+      *error = "cannot run a child with " + library_path_ + ": " + result->message;
+      return false;
+    }
+    struct stat library;
+    struct stat owner;
+    const std::string owner_path = channel_->malloc_owner;
+    if (stat(library_path_.c_str(), &library) == 0 && stat(owner_path.c_str(), &owner) == 0 &&
+        library.st_dev == owner.st_dev && library.st_ino == owner.st_ino) {
+      return true;
+    }
+    *error = library_path_ + " is not an allocator library: malloc resolves to " +
+             (owner_path.empty() ? std::string("an unknown file") : owner_path) + " when it is preloaded";
+    return false;
+  }
+
   void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) override {
     if (child_ < 0) start_child();
     channel_->config = config;
     channel_->input_size_bytes =
         static_cast<std::uint32_t>(size_bytes < CHANNEL_INPUT_BYTES ? size_bytes : CHANNEL_INPUT_BYTES);
-    std::memcpy(channel_->input, data, channel_->input_size_bytes);
+    if (channel_->input_size_bytes != 0) std::memcpy(channel_->input, data, channel_->input_size_bytes);
     const char token = 'r';
     pollfd reply{reply_fd_, POLLIN, 0};
     const bool sent = write(request_fd_, &token, 1) == 1;
@@ -87,11 +113,11 @@ class PreloadRunner final : public TargetRunner {
   }
 
  private:
-  void start_child() {
+  void start_child(bool silence_stderr = false) {
     int request[2];
     int reply[2];
     if (pipe2(request, O_CLOEXEC) != 0 || pipe2(reply, O_CLOEXEC) != 0) std::abort();
-    const std::string executable = child_executable();
+    const std::string& executable = child_executable_;
     std::vector<std::string> variables;
     for (char** variable = environ; *variable != nullptr; ++variable) {
       if (std::strncmp(*variable, "LD_PRELOAD=", 11) != 0) variables.emplace_back(*variable);
@@ -108,6 +134,10 @@ class PreloadRunner final : public TargetRunner {
       set_inheritable(memory_fd_);
       set_inheritable(request[0]);
       set_inheritable(reply[1]);
+      if (silence_stderr) {
+        const int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
+      }
       execve(executable.c_str(), argv, envp.data());
       _exit(127);
     }
@@ -165,6 +195,7 @@ class PreloadRunner final : public TargetRunner {
   ChildChannel* channel_;
   int memory_fd_;
   int timeout_ms_;
+  std::string child_executable_;
   pid_t child_ = -1;
   int request_fd_ = -1;
   int reply_fd_ = -1;
@@ -174,9 +205,18 @@ class PreloadRunner final : public TargetRunner {
 
 std::unique_ptr<TargetRunner> make_preload_runner(const std::string& library_path, bool fresh_process_per_input,
                                                   std::string* error) {
+  FuzzEnvironment environment;
+  if (!read_fuzz_environment(&environment, error)) return nullptr;
   char absolute[PATH_MAX];
-  if (realpath(library_path.c_str(), absolute) == nullptr || access(absolute, R_OK) != 0) {
-    *error = "cannot read allocator library " + library_path;
+  struct stat status;
+  if (realpath(library_path.c_str(), absolute) == nullptr || access(absolute, R_OK) != 0 ||
+      stat(absolute, &status) != 0) {
+    *error = "cannot read allocator library " + library_path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    *error = "cannot read allocator library " + library_path + ": " +
+             std::strerror(S_ISDIR(status.st_mode) ? EISDIR : EINVAL);
     return nullptr;
   }
   const int memory_fd = memfd_create("hafuzz-channel", MFD_CLOEXEC);
@@ -190,8 +230,10 @@ std::unique_ptr<TargetRunner> make_preload_runner(const std::string& library_pat
     close(memory_fd);
     return nullptr;
   }
-  return std::make_unique<PreloadRunner>(absolute, fresh_process_per_input, static_cast<ChildChannel*>(mapping),
-                                         memory_fd);
+  auto runner = std::make_unique<PreloadRunner>(absolute, fresh_process_per_input, static_cast<ChildChannel*>(mapping),
+                                                memory_fd, environment);
+  if (!runner->check_interposes_malloc(error)) return nullptr;
+  return runner;
 }
 
 }  // namespace hafuzz

@@ -1,102 +1,160 @@
 // ha_fuzz_replay: the plain driver. Runs binary inputs, text traces and random streams through
 // a FuzzSession without any fuzzing engine, and converts between the two forms.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "child_channel.h"
 #include "fuzz_session.h"
 #include "input_files.h"
 #include "op_binary.h"
 #include "op_text.h"
 #include "stream_minimizer.h"
+#include "tool_cli.h"
 
 namespace {
 
-constexpr const char* USAGE =
-    "usage: ha_fuzz_replay [--quiet] FILE|DIR...          run inputs (*.trace: text traces)\n"
-    "       ha_fuzz_replay --random N [--seed S] [--max-bytes B] [--seconds T] [--save FILE]\n"
-    "                      (--save: each input is written there before it runs)\n"
-    "                      [--expect-finding]             run N random streams; with\n"
-    "                                                     --expect-finding, no finding fails\n"
-    "       ha_fuzz_replay --minimize FILE OUT.trace      shrink a failing input to a trace\n"
-    "       ha_fuzz_replay --to-text FILE                 print a binary input as a text trace\n"
-    "       ha_fuzz_replay --to-binary TRACE OUT          write a text trace as a binary input\n"
-    "Targets and mode come from the environment: see docs/fuzzing.md (HARDALLOC_FUZZ_*).\n"
-    "Exit status: 0 no finding, 1 a finding, 2 a usage or input error.\n";
-
+constexpr const char* TOOL = "ha_fuzz_replay";
 constexpr int EXIT_FINDING = 1;
-constexpr int EXIT_USAGE = 2;
+
+constexpr const char* DESCRIPTION =
+    "Runs op streams on an allocator without a fuzzing engine, checking every op with the shadow\n"
+    "model (and against a second target), and converts between the binary and text forms.\n"
+    "  ha_fuzz_replay [--quiet] FILE|DIR...            run inputs (binary, or text traces)\n"
+    "  ha_fuzz_replay --random N [--seconds T] [--seed S] [--max-bytes B] [--save FILE]\n"
+    "                 [--expect-finding]              run N random streams (or for T seconds)\n"
+    "  ha_fuzz_replay --minimize FILE OUT.trace        shrink a failing input to a text trace\n"
+    "  ha_fuzz_replay --to-text FILE                   print an input as a text trace\n"
+    "  ha_fuzz_replay --to-binary TRACE OUT            write a text trace as a binary input\n"
+    "Random streams run at about 8 per second on a library target (a child process each) and\n"
+    "hundreds per second in process: --random 10000 on a library takes about 20 minutes; a\n"
+    "progress line shows on a terminal every 2 s.";
+
+constexpr const char* FOOTER =
+    "Targets and mode come from the environment (HARDALLOC_FUZZ_TARGET, HARDALLOC_FUZZ_DIFF,\n"
+    "HARDALLOC_FUZZ_MODE, ...): see docs/fuzzing.md.\n"
+    "Exit status: 0 no finding, 1 a finding (with --expect-finding: none), 2 a usage or input error.";
+
+constexpr double MAX_SECONDS = 1e7;
+constexpr double PROGRESS_INTERVAL_SECONDS = 2.0;
 
 struct RandomPlan {
-  unsigned long long stream_count = 0;
-  unsigned long long seed = 1;
-  std::size_t max_bytes = 1024;
+  std::uint64_t stream_count = UINT64_MAX;  // --seconds alone: until the time is up
+  std::uint64_t seed = 1;
+  std::uint64_t max_bytes = 1024;
   double seconds = 0;  // 0: no time limit
   std::string save_path;
   bool expect_finding = false;  // a planted bug must be found: exit 0 on a finding
 };
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "ha_fuzz_replay: %s\n%s", message.c_str(), USAGE);
-  return EXIT_USAGE;
-}
+// Streams run, execs/s and findings on stderr: on a terminal by default (one line, redrawn),
+// else only when asked (one line each time).
+class Progress {
+ public:
+  Progress(bool enabled, double limit_seconds)
+      : enabled_(enabled), on_terminal_(isatty(STDERR_FILENO) == 1), limit_seconds_(limit_seconds) {}
+
+  double elapsed_seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  void update(std::uint64_t run_count, unsigned finding_count) {
+    if (!enabled_) return;
+    const double elapsed = elapsed_seconds();
+    if (elapsed < next_report_seconds_) return;
+    next_report_seconds_ = elapsed + PROGRESS_INTERVAL_SECONDS;
+    char limit[32] = "";
+    if (limit_seconds_ > 0) std::snprintf(limit, sizeof limit, " of %.0f", limit_seconds_);
+    std::fprintf(stderr, "%s%s: %llu streams, %.1f execs/s, %u findings, %.0f%s s%s", on_terminal_ ? "\r" : "", TOOL,
+                 static_cast<unsigned long long>(run_count), elapsed > 0 ? run_count / elapsed : 0.0, finding_count,
+                 elapsed, limit, on_terminal_ ? "\033[K" : "\n");
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  // Ends a redrawn line before other output.
+  void finish() {
+    if (drawn_ && on_terminal_) std::fputc('\n', stderr);
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool on_terminal_;
+  double limit_seconds_;
+  bool drawn_ = false;
+  double next_report_seconds_ = 0;  // the first line at once: the run is alive
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 std::unique_ptr<hafuzz::FuzzSession> open_session(bool quiet) {
+  hafuzz::SessionConfig config;
   std::string error;
-  auto session = hafuzz::FuzzSession::create(hafuzz::SessionConfig::from_environment(), &error);
-  if (!session) {
-    std::fprintf(stderr, "ha_fuzz_replay: %s\n", error.c_str());
-    return nullptr;
-  }
-  if (!quiet) std::fprintf(stderr, "ha_fuzz_replay: %s\n", session->describe().c_str());
+  if (!hafuzz::SessionConfig::from_environment(&config, &error)) hafuzz::exit_usage_error(TOOL, error);
+  auto session = hafuzz::FuzzSession::create(config, &error);
+  if (!session) hafuzz::exit_usage_error(TOOL, error);
+  if (!quiet) std::fprintf(stderr, "%s: %s\n", TOOL, session->describe().c_str());
   return session;
 }
 
+std::vector<std::uint8_t> load_or_exit(const std::string& path, bool* was_text = nullptr) {
+  std::vector<std::uint8_t> bytes;
+  std::string error;
+  if (!hafuzz::load_input(path, &bytes, &error, was_text)) hafuzz::exit_usage_error(TOOL, error);
+  return bytes;
+}
+
+void write_or_exit(const std::string& path, const void* data, std::size_t size_bytes) {
+  std::string error;
+  if (!hafuzz::write_file_bytes(path, data, size_bytes, &error)) hafuzz::exit_usage_error(TOOL, error);
+}
+
+// Either form in, text out: a trace is printed in its canonical form.
 int convert_to_text(const std::string& path) {
-  std::string contents;
-  if (!hafuzz::read_file_bytes(path, &contents)) return usage_error("cannot read " + path);
+  const std::vector<std::uint8_t> bytes = load_or_exit(path);
   auto stream = std::make_unique<hafuzz::OpStream>();
-  hafuzz::decode_op_stream(reinterpret_cast<const std::uint8_t*>(contents.data()), contents.size(), stream.get());
+  hafuzz::decode_op_stream(bytes.data(), bytes.size(), stream.get());
   std::fputs(hafuzz::print_op_text(*stream).c_str(), stdout);
   return 0;
 }
 
-bool write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  return static_cast<bool>(out);
-}
-
 int convert_to_binary(const std::string& trace_path, const std::string& out_path) {
-  std::vector<std::uint8_t> bytes;
-  std::string error;
-  if (!hafuzz::load_input(trace_path, &bytes, &error)) return usage_error(error);
-  return write_bytes(out_path, bytes) ? 0 : usage_error("cannot write " + out_path);
+  bool was_text = false;
+  const std::vector<std::uint8_t> bytes = load_or_exit(trace_path, &was_text);
+  if (!was_text) hafuzz::exit_usage_error(TOOL, trace_path + " is already a binary input, not a text trace");
+  write_or_exit(out_path, bytes.data(), bytes.size());
+  return 0;
 }
 
-int replay_files(const std::vector<std::string>& paths, bool quiet) {
+int replay_files(const std::vector<std::string>& paths, bool quiet, bool progress_asked) {
+  std::vector<std::string> files;
+  std::string error;
+  if (!hafuzz::expand_input_paths(paths, &files, &error)) hafuzz::exit_usage_error(TOOL, error);
+  // Every input is read (and every trace parsed) before the first runs: a bad one is a usage
+  // error up front, not after minutes of replaying.
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (const std::string& file : files) inputs.push_back(load_or_exit(file));
   auto session = open_session(quiet);
-  if (!session) return EXIT_USAGE;
+  Progress progress(progress_asked, 0);
   unsigned finding_count = 0;
-  const std::vector<std::string> files = hafuzz::expand_input_paths(paths);
-  for (const std::string& path : files) {
-    std::vector<std::uint8_t> bytes;
-    std::string error;
-    if (!hafuzz::load_input(path, &bytes, &error)) return usage_error(error);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::vector<std::uint8_t>& bytes = inputs[i];
     const std::string finding = session->run(bytes.data(), bytes.size());
     if (!finding.empty()) {
       ++finding_count;
-      std::printf("FINDING %s\n  %s\n", path.c_str(), finding.c_str());
+      progress.finish();
+      std::printf("FINDING %s\n  %s\n", files[i].c_str(), finding.c_str());
     } else if (!quiet) {
-      std::printf("ok %s\n", path.c_str());
+      std::printf("ok %s\n", files[i].c_str());
     }
+    progress.update(i + 1, finding_count);
   }
+  progress.finish();
   std::printf("replayed %zu inputs, %u findings\n", files.size(), finding_count);
   return finding_count == 0 ? 0 : EXIT_FINDING;
 }
@@ -108,13 +166,10 @@ std::string finding_kind(const std::string& finding) {
 }
 
 int minimize(const std::string& path, const std::string& out_path) {
+  const std::vector<std::uint8_t> bytes = load_or_exit(path);
   auto session = open_session(false);
-  if (!session) return EXIT_USAGE;
-  std::vector<std::uint8_t> bytes;
-  std::string error;
-  if (!hafuzz::load_input(path, &bytes, &error)) return usage_error(error);
   const std::string finding = session->run(bytes.data(), bytes.size());
-  if (finding.empty()) return usage_error(path + " does not fail: nothing to minimize");
+  if (finding.empty()) hafuzz::exit_usage_error(TOOL, path + " does not fail: nothing to minimize");
   auto failing = std::make_unique<hafuzz::OpStream>();
   hafuzz::decode_op_stream(bytes.data(), bytes.size(), failing.get());
   std::string last_finding = finding;
@@ -128,88 +183,101 @@ int minimize(const std::string& path, const std::string& out_path) {
   auto smallest = std::make_unique<hafuzz::OpStream>();
   hafuzz::minimize_stream(*failing, still_fails, smallest.get());
   still_fails(*smallest);  // last_finding describes the result, not the last candidate tried
-  std::ofstream out(out_path);
-  out << "# finding: " << last_finding << "\n# minimized from " << path << " (" << failing->op_count << " ops)\n"
-      << hafuzz::print_op_text(*smallest);
-  if (!out) return usage_error("cannot write " + out_path);
+  const std::string text = "# finding: " + last_finding + "\n# minimized from " + path + " (" +
+                           std::to_string(failing->op_count) + " ops)\n" + hafuzz::print_op_text(*smallest);
+  write_or_exit(out_path, text.data(), text.size());
   std::printf("%u ops -> %u ops: %s\n  %s\n", failing->op_count, smallest->op_count, out_path.c_str(),
               last_finding.c_str());
   return 0;
 }
 
-int run_random(const RandomPlan& plan, bool quiet) {
+int run_random(const RandomPlan& plan, bool quiet, bool progress_asked) {
   auto session = open_session(quiet);
-  if (!session) return EXIT_USAGE;
   std::mt19937_64 random(plan.seed);
-  const auto start = std::chrono::steady_clock::now();
-  const auto elapsed_seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  Progress progress(progress_asked, plan.seconds);
   std::vector<std::uint8_t> bytes;
-  unsigned long long run_count = 0;
+  std::uint64_t run_count = 0;
   for (; run_count < plan.stream_count; ++run_count) {
-    if (plan.seconds > 0 && elapsed_seconds() > plan.seconds) break;
+    if (plan.seconds > 0 && progress.elapsed_seconds() > plan.seconds) break;
+    progress.update(run_count, 0);
     bytes.resize(1 + random() % plan.max_bytes);
     for (std::uint8_t& byte : bytes) byte = static_cast<std::uint8_t>(random());
     // Written before the run, so that the input survives a crash of the target.
-    if (!plan.save_path.empty() && !write_bytes(plan.save_path, bytes)) {
-      return usage_error("cannot write " + plan.save_path);
-    }
+    if (!plan.save_path.empty()) write_or_exit(plan.save_path, bytes.data(), bytes.size());
     const std::string finding = session->run(bytes.data(), bytes.size());
     if (finding.empty()) continue;
-    std::printf("FINDING after %llu streams, %.2f s (seed %llu)\n  %s\n", run_count + 1, elapsed_seconds(), plan.seed,
-                finding.c_str());
+    progress.finish();
+    std::printf("FINDING after %llu streams, %.2f s (seed %llu)\n  %s\n",
+                static_cast<unsigned long long>(run_count + 1), progress.elapsed_seconds(),
+                static_cast<unsigned long long>(plan.seed), finding.c_str());
     if (!plan.save_path.empty()) {
       std::printf("  input saved to %s (ha_fuzz_replay --to-text shows it)\n", plan.save_path.c_str());
     }
     return plan.expect_finding ? 0 : EXIT_FINDING;
   }
-  std::printf("ran %llu random streams in %.2f s, no finding\n", run_count, elapsed_seconds());
+  progress.finish();
+  std::printf("ran %llu random streams in %.2f s, no finding\n", static_cast<unsigned long long>(run_count),
+              progress.elapsed_seconds());
   return plan.expect_finding ? EXIT_FINDING : 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  CLI::App app{DESCRIPTION, TOOL};
+  app.footer(FOOTER);
   bool quiet = false;
-  bool random_mode = false;
+  bool progress_asked = false;
   RandomPlan plan;
   std::vector<std::string> paths;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (arg == "--to-text" && has_value) return convert_to_text(args[i + 1]);
-    if (arg == "--minimize" && i + 2 < args.size()) return minimize(args[i + 1], args[i + 2]);
-    if (arg == "--to-binary" && i + 2 < args.size()) return convert_to_binary(args[i + 1], args[i + 2]);
-    if (arg == "--quiet") {
-      quiet = true;
-    } else if (arg == "--random" && has_value) {
-      random_mode = true;
-      plan.stream_count = std::strtoull(args[++i].c_str(), nullptr, 10);
-    } else if (arg == "--seed" && has_value) {
-      plan.seed = std::strtoull(args[++i].c_str(), nullptr, 10);
-    } else if (arg == "--max-bytes" && has_value) {
-      plan.max_bytes = std::strtoull(args[++i].c_str(), nullptr, 10);
-    } else if (arg == "--seconds" && has_value) {
-      plan.seconds = std::strtod(args[++i].c_str(), nullptr);
-    } else if (arg == "--save" && has_value) {
-      plan.save_path = args[++i];
-    } else if (arg == "--expect-finding") {
-      plan.expect_finding = true;
-    } else if (arg == "--help" || arg == "-h") {
-      std::fputs(USAGE, stdout);
-      return 0;
-    } else if (!arg.empty() && arg[0] == '-') {
-      return usage_error("unknown option " + arg);
-    } else {
-      paths.push_back(arg);
+  std::vector<std::string> minimize_paths;
+  std::string to_text_path;
+  std::vector<std::string> to_binary_paths;
+  app.add_option("inputs", paths, "inputs to run: files (binary or text traces), directories of files")
+      ->type_name("FILE|DIR");
+  app.add_flag("--quiet", quiet, "print findings and the summary only");
+  app.add_flag("--progress", progress_asked, "print progress every 2 s even when stderr is not a terminal");
+  auto* random = hafuzz::add_unsigned_option(app, "--random", &plan.stream_count, 1, UINT64_MAX,
+                                             "run N random streams; stop at the first finding");
+  auto* seconds = hafuzz::add_seconds_option(app, "--seconds", &plan.seconds, MAX_SECONDS,
+                                             "stop random streams after T seconds (alone: no stream limit)");
+  auto* seed = hafuzz::add_unsigned_option(app, "--seed", &plan.seed, 0, UINT64_MAX, "seed of the random streams (1)");
+  auto* max_bytes = hafuzz::add_unsigned_option(app, "--max-bytes", &plan.max_bytes, 1, hafuzz::CHANNEL_INPUT_BYTES,
+                                                "largest random stream in bytes (1024)");
+  auto* save =
+      app.add_option("--save", plan.save_path, "write each random input there before it runs")->type_name("FILE");
+  auto* expect = app.add_flag("--expect-finding", plan.expect_finding,
+                              "a finding is required: exit 0 on one, 1 without (planted bugs)");
+  auto* minimize_option = app.add_option("--minimize", minimize_paths, "shrink the failing input FILE into OUT.trace")
+                              ->expected(2)
+                              ->type_name("FILE OUT");
+  auto* to_text =
+      app.add_option("--to-text", to_text_path, "print FILE (binary or text) as a text trace")->type_name("FILE");
+  auto* to_binary = app.add_option("--to-binary", to_binary_paths, "encode the text trace TRACE into OUT")
+                        ->expected(2)
+                        ->type_name("TRACE OUT");
+  hafuzz::parse_command_line(app, argc, argv);
+
+  const bool random_mode = random->count() > 0 || seconds->count() > 0;
+  unsigned mode_count = (paths.empty() ? 0 : 1) + (random_mode ? 1 : 0);
+  for (const CLI::Option* mode : {minimize_option, to_text, to_binary}) mode_count += mode->count() > 0 ? 1 : 0;
+  if (mode_count == 0) {
+    hafuzz::exit_usage_error(TOOL,
+                             "nothing to do: name inputs, or --random, --minimize, --to-text, --to-binary "
+                             "(see --help)");
+  }
+  if (mode_count > 1) {
+    hafuzz::exit_usage_error(TOOL, "choose one of: inputs, --random/--seconds, --minimize, --to-text, --to-binary");
+  }
+  for (const CLI::Option* random_only : {seed, max_bytes, save, expect}) {
+    if (random_only->count() > 0 && !random_mode) {
+      hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --random or --seconds");
     }
   }
-  if (random_mode) {
-    if (plan.max_bytes == 0) return usage_error("--max-bytes must be positive");
-    return run_random(plan, quiet);
-  }
-  if (paths.empty()) return usage_error("no inputs");
-  return replay_files(paths, quiet);
+  const bool show_progress = progress_asked || (!quiet && isatty(STDERR_FILENO) == 1);
+  if (to_text->count() > 0) return convert_to_text(to_text_path);
+  if (to_binary->count() > 0) return convert_to_binary(to_binary_paths[0], to_binary_paths[1]);
+  if (minimize_option->count() > 0) return minimize(minimize_paths[0], minimize_paths[1]);
+  if (random_mode) return run_random(plan, quiet, show_progress);
+  return replay_files(paths, quiet, show_progress);
 }

@@ -1,66 +1,124 @@
 #!/usr/bin/env bash
 # A fuzzing campaign: builds the fuzzers, runs them for a given time on N cores (libFuzzer
 # fork-mode workers, AFL++ -M/-S instances), shows progress, merges and minimizes the corpus,
-# turns every distinct crash into a minimized text trace, and prints a summary.
-#
-#   tools/campaign.sh --quick                   ~1 minute: fuzz_ops on hardalloc and on the
-#                                               system malloc (the README's first command)
-#   tools/campaign.sh [--time S] [--jobs N]     every fuzzer (fuzz_ops on hardalloc and system,
-#                     [--no-afl] [--target LIB.so]...   fuzz_options, AFL++ fuzz_ops), S seconds
-#                     [--out DIR]               (default 600) on N cores (default: all)
-#                     [--build-root DIR]        build trees DIR/fuzz, DIR/afl (default: build)
-#
-# --target adds fuzz_ops against an allocator library (HARDALLOC_FUZZ_TARGET, docs/fuzzing.md).
-# Results go to DIR (default build/campaign/<date>): per run a log, the corpus, crashes; merged/
-# holds the merged, minimized corpus per fuzzer (copy it into corpus/ to keep it); traces/ holds
-# one minimized text trace per distinct finding, ready for corpus/regressions/.
+# turns every distinct crash into a minimized text trace, and prints a summary. Usage: --help.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: tools/campaign.sh --quick [--target LIB.so]... [--out DIR] [--build-root DIR]
+       tools/campaign.sh [--time SECONDS] [--jobs N] [--no-afl] [--target LIB.so]...
+                         [--out DIR] [--build-root DIR] [--no-build]
+
+Builds the fuzzers (cmake presets fuzz and afl), fuzzes, then merges the corpora and turns
+each distinct finding into a minimized text trace.
+
+  --quick            about 1 minute of fuzzing (40 s): fuzz_ops on hardalloc and on the system
+                     malloc, one libFuzzer worker each, no merge; plus the build (the first
+                     one takes several minutes)
+  --time SECONDS     how long the fuzzers run (default 600: a full campaign takes about 12
+                     minutes with the merge and minimizing, plus the build)
+  --jobs N           cores to use (default: all, nproc)
+  --no-afl           libFuzzer only
+  --target LIB.so    also fuzz an allocator library (HARDALLOC_FUZZ_TARGET, docs/fuzzing.md);
+                     it must exist and define malloc; repeatable
+  --out DIR          results (default BUILD_ROOT/campaign/DATE): a log, corpus and crashes
+                     per run, build logs, merged/ (the merged corpus per fuzzer), traces/ (one
+                     minimized trace per distinct finding, ready for corpus/regressions/)
+  --build-root DIR   build trees DIR/fuzz and DIR/afl (default: build)
+  --no-build         use the build trees as they are (they must hold the fuzzers)
+  -h, --help         this text
+
+Exit status: 0 no finding, 1 findings (listed at the end), 2 bad usage, 3 a build failed.
+USAGE
+}
+
+usage_error() {  # one line on stderr, exit 2
+  echo "campaign: error: $*" >&2
+  exit 2
+}
+
+# The value of an option, which must be there and must not look like another option.
+value_of() {  # option, number of remaining arguments, next argument
+  [[ $2 -ge 2 && $3 != --* ]] || usage_error "$1 needs a value (see --help)"
+}
+
+positive_integer() {  # option, value
+  [[ $2 =~ ^[0-9]+$ && $2 -gt 0 ]] || usage_error "$1: '$2' is not a positive integer"
+}
+
+# A library under test must exist and define malloc (an allocator), checked before any build.
+check_library() {
+  local library=$1 symbols
+  [[ -e $library ]] || usage_error "--target $library: No such file or directory"
+  [[ -f $library && -r $library ]] || usage_error "--target $library: not a readable file"
+  symbols=$(nm -D --defined-only "$library" 2>/dev/null || true)
+  grep -qE '^[0-9a-f]+ [TiW] malloc$' <<<"$symbols" ||
+    usage_error "--target $library does not define malloc: not an allocator library"
+}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=600
 jobs=$(nproc)
 quick=0
 use_afl=1
+do_build=1
 extra_targets=()
 out=""
 build_root=$root/build
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=1; seconds=40; use_afl=0 ;;
-    --time) seconds=$2; shift ;;
-    --jobs) jobs=$2; shift ;;
+    --time) value_of "$1" $# "${2-}"; positive_integer "$1" "$2"; seconds=$2; shift ;;
+    --jobs) value_of "$1" $# "${2-}"; positive_integer "$1" "$2"; jobs=$2; shift ;;
     --no-afl) use_afl=0 ;;
-    --target) extra_targets+=("$(realpath "$2")"); shift ;;
-    --out) out=$2; shift ;;
-    --build-root) build_root=$(realpath -m "$2"); shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-    *) echo "campaign: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    --no-build) do_build=0 ;;
+    --target) value_of "$1" $# "${2-}"; check_library "$2"; extra_targets+=("$(realpath "$2")"); shift ;;
+    --out) value_of "$1" $# "${2-}"; out=$2; shift ;;
+    --build-root) value_of "$1" $# "${2-}"; build_root=$(realpath -m "$2"); shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage_error "unknown argument '$1' (see --help)" ;;
   esac
   shift
 done
 out=${out:-$build_root/campaign/$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
+mkdir -p "$out" 2>/dev/null || usage_error "--out $out: cannot create the directory"
 fuzz_dir=$build_root/fuzz
 afl_dir=$build_root/afl
 say() { printf '[campaign %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 # ---- build ------------------------------------------------------------------------------
+# Every step appends to the preset's log, so the configure and each build step are all kept.
 build() {  # preset, build dir, targets...
   local preset=$1 dir=$2
   shift 2
-  say "building $* (cmake --preset $preset, log: $out/build-$preset.log)"
-  (cd "$root" && cmake --preset "$preset" >"$out/build-$preset.log" 2>&1 &&
-     cmake --build "$dir" --target "$@" >>"$out/build-$preset.log" 2>&1) ||
-    { echo "campaign: build failed, see $out/build-$preset.log" >&2; exit 1; }
+  local log=$out/build-$preset.log
+  say "building $* (cmake --preset $preset, log: $log)"
+  { echo "==== cmake --preset $preset, then build $*"; } >>"$log"
+  (cd "$root" && cmake --preset "$preset" >>"$log" 2>&1 && cmake --build "$dir" --target "$@" >>"$log" 2>&1) ||
+    { echo "campaign: error: build failed, see $log" >&2; exit 3; }
 }
-build fuzz "$fuzz_dir" fuzz_ops ha_fuzz_replay ha_fuzz_child
+# With --no-build the trees must already hold what the runs need.
+require_built() {  # files...
+  local file
+  for file in "$@"; do
+    [[ -x $file ]] || usage_error "--no-build: $file is not built (build it, or drop --no-build)"
+  done
+}
 have_options=0
-if ninja -C "$fuzz_dir" -t targets all 2>/dev/null | grep -q '^fuzz_options:'; then
-  have_options=1
-  build fuzz "$fuzz_dir" fuzz_options
-fi
-if [[ $use_afl == 1 ]]; then
-  build afl "$afl_dir" fuzz_ops ha_fuzz_child ha_fuzz_replay
+if [[ $do_build == 1 ]]; then
+  build fuzz "$fuzz_dir" fuzz_ops ha_fuzz_replay ha_fuzz_child
+  if ninja -C "$fuzz_dir" -t targets all 2>/dev/null | grep -c '^fuzz_options:' >/dev/null; then
+    have_options=1
+    build fuzz "$fuzz_dir" fuzz_options
+  fi
+  if [[ $use_afl == 1 ]]; then
+    build afl "$afl_dir" fuzz_ops ha_fuzz_child ha_fuzz_replay
+  fi
+else
+  require_built "$fuzz_dir/fuzz/fuzz_ops" "$fuzz_dir/fuzz/ha_fuzz_replay"
+  [[ -x $fuzz_dir/fuzz/fuzz_options ]] && have_options=1
+  [[ $use_afl == 1 ]] && require_built "$afl_dir/fuzz/fuzz_ops" "$afl_dir/fuzz/ha_fuzz_replay"
 fi
 
 # ---- runs -------------------------------------------------------------------------------
@@ -75,10 +133,10 @@ else
   runs+=("ops-system|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=system")
   [[ $have_options == 1 ]] && runs+=("options|libfuzzer|fuzz_options|1|")
   [[ $use_afl == 1 ]] && runs+=("ops-hardalloc-afl|afl|fuzz_ops|$half|HARDALLOC_FUZZ_TARGET=hardalloc")
-  for library in "${extra_targets[@]}"; do
-    runs+=("ops-$(basename "$library" .so)|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=$library HARDALLOC_FUZZ_DIFF=none")
-  done
 fi
+for library in "${extra_targets[@]}"; do
+  runs+=("ops-$(basename "$library" .so)|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=$library HARDALLOC_FUZZ_DIFF=none")
+done
 
 pids=()
 start_run() {
@@ -135,12 +193,16 @@ for run in "${runs[@]}"; do
   start_run "$name" "$engine" "$fuzzer" "$workers" "$environment"
 done
 
+# Progress every 10 s; the fuzzers are polled every second, so the campaign ends when they do.
 began=$(date +%s)
+next_report=$(( began + 10 ))
 while true; do
   alive=0
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
   [[ $alive == 0 ]] && break
-  sleep 10
+  sleep 1
+  [[ $(date +%s) -ge $next_report ]] || continue
+  next_report=$(( next_report + 10 ))
   line="progress $(( $(date +%s) - began ))s:"
   for run in "${runs[@]}"; do
     IFS='|' read -r name engine _ _ _ <<<"$run"
@@ -235,5 +297,10 @@ total=0
 for name in "${!findings_of[@]}"; do total=$(( total + findings_of[$name] )); done
 if [[ $total -gt 0 ]]; then
   echo "findings:"
-  for trace in "$out"/traces/*.trace; do [[ -f $trace ]] && echo "  $trace: $(head -1 "$trace")"; done
+  for trace in "$out"/traces/*; do
+    [[ $trace == *.trace || ( $trace == *.bin && ! -f ${trace%.bin}.trace ) ]] || continue
+    if [[ $trace == *.trace ]]; then echo "  $trace: $(head -1 "$trace")"; else echo "  $trace"; fi
+  done
+  exit 1
 fi
+echo "no findings"

@@ -1,13 +1,12 @@
 // Command line of a workload: a positive scale factor (at scale 1 a workload runs for well under
 // 2 s under the system malloc; the driver's modes pick the factor), and for workloads 1 and 2
-// "--callgrind", which runs their instruction-count phases instead.
+// "--callgrind", which runs their instruction-count phases instead. Parsed with CLI11
+// (arguments.cpp): --help prints the usage on stdout with exit status 0; a bad scale or an
+// unknown option is one line on stderr ("bench_pairs: error: ...") with exit status 2, apart
+// from the exit status 1 of a workload that finds a wrong answer (failure.h).
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
-#include <cstring>
-
-#include "failure.h"
 
 namespace bench {
 
@@ -16,32 +15,18 @@ struct Arguments {
   bool callgrind_phases = false;  // "--callgrind": run the instruction-count phases instead
 };
 
-inline Arguments parse_arguments(int argc, char** argv) {
-  Arguments arguments;
-  for (int index = 1; index < argc; ++index) {
-    if (std::strcmp(argv[index], "--callgrind") == 0) {
-      arguments.callgrind_phases = true;
-      continue;
-    }
-    char* end = nullptr;
-    arguments.scale = std::strtod(argv[index], &end);
-    if (end == argv[index] || *end != '\0' || !(arguments.scale > 0.0)) {
-      fail("usage: %s [scale > 0] [--callgrind]; got '%s'", argv[0], argv[index]);
-    }
-  }
-  return arguments;
-}
+// summary: one line saying what the workload does, for --help.
+Arguments parse_arguments(int argc, char** argv, const char* summary, bool has_callgrind_phases);
 
 // The scale of a workload without an instruction-count mode.
-inline double parse_scale(int argc, char** argv) {
-  const Arguments arguments = parse_arguments(argc, argv);
-  if (arguments.callgrind_phases) fail("%s has no --callgrind mode", argv[0]);
-  return arguments.scale;
+inline double parse_scale(int argc, char** argv, const char* summary) {
+  return parse_arguments(argc, argv, summary, false).scale;
 }
 
 // The main of a workload with an instruction-count mode.
-inline int run_workload(int argc, char** argv, void (*run_timed)(double scale), void (*run_counted)()) {
-  const Arguments arguments = parse_arguments(argc, argv);
+inline int run_workload(int argc, char** argv, const char* summary, void (*run_timed)(double scale),
+                        void (*run_counted)()) {
+  const Arguments arguments = parse_arguments(argc, argv, summary, true);
   if (arguments.callgrind_phases) {
     run_counted();
   } else {

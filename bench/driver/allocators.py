@@ -2,6 +2,8 @@
 
 import dataclasses
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -47,6 +49,16 @@ def parse_extra(pair: str) -> Allocator:
     return Allocator(name, Path(path).resolve(), under_test=True)
 
 
+def defines_malloc(library: Path) -> bool:
+    """Whether the library exports a malloc of its own (nm -D): preloading one that does not,
+    libz say, would measure the system malloc under its name. True when nm is missing."""
+    if shutil.which("nm") is None:
+        return True
+    symbols = subprocess.run(["nm", "-D", "--defined-only", str(library)], capture_output=True,
+                             text=True, timeout=60, check=False).stdout
+    return re.search(r"^[0-9a-f]+ [TiW] malloc$", symbols, re.MULTILINE) is not None
+
+
 def loads_cleanly(allocator: Allocator, probe_binary: Path) -> str:
     """Why the allocator cannot be used ('' if it can): a missing file, or a library the
     dynamic loader refuses to preload (it then prints an error and runs the system malloc)."""
@@ -55,6 +67,8 @@ def loads_cleanly(allocator: Allocator, probe_binary: Path) -> str:
     if not allocator.library.is_file():
         hint = f" (apt-get install {allocator.install_hint})" if allocator.install_hint else ""
         return f"{allocator.library} not found{hint}"
+    if not defines_malloc(allocator.library):
+        return f"{allocator.library} does not define malloc: not an allocator library"
     probe = subprocess.run([str(probe_binary), "0.000001"], env=allocator.environment(),
                            capture_output=True, text=True, timeout=60, check=False)
     if "cannot be preloaded" in probe.stderr or probe.returncode != 0:

@@ -47,8 +47,11 @@ void run_phase(const std::array<void*, THREAD_COUNT>& handed, std::size_t block_
 
 }  // namespace
 
+constexpr const char* SUMMARY = "threads write their own small blocks: cache lines shared by accident (workload 9).";
+
 int main(int argc, char** argv) {
-  const std::size_t block_count = bench::scaled(BLOCKS_PER_THREAD_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t block_count =
+      bench::scaled(BLOCKS_PER_THREAD_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   run_phase({}, block_count);
   std::array<void*, THREAD_COUNT> handed{};
   for (void*& block : handed) {

@@ -48,8 +48,10 @@ void empty_all(std::vector<bench::Slot>& slots) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "free most small blocks, then allocate larger ones: the RSS left (workload 8).";
+
 int main(int argc, char** argv) {
-  const std::size_t peak_bytes = bench::scaled(PEAK_BYTES_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t peak_bytes = bench::scaled(PEAK_BYTES_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   bench::Rng rng(8);
   std::vector<bench::Slot> small = allocate_until(peak_bytes, SMALL_MIN_BYTES, SMALL_MAX_BYTES, rng);
   for (bench::Slot& slot : small) {

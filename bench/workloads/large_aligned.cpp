@@ -94,8 +94,10 @@ void run_aligned_phase(double scale, bench::Rng& rng) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "large, huge and aligned blocks replaced at random (workload 7).";
+
 int main(int argc, char** argv) {
-  const double scale = bench::parse_scale(argc, argv);
+  const double scale = bench::parse_scale(argc, argv, SUMMARY);
   bench::Rng rng(7);
   run_sized_phase(LARGE, scale, rng);
   run_sized_phase(HUGE, scale, rng);

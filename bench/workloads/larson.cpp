@@ -39,8 +39,10 @@ void replace_random_slots(Table& table, bench::Rng& rng) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "server-like churn: each thread frees blocks other threads allocated (workload 3).";
+
 int main(int argc, char** argv) {
-  const std::size_t epoch_count = bench::scaled(EPOCHS_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t epoch_count = bench::scaled(EPOCHS_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   std::vector<Table> tables(THREAD_COUNT, Table(SLOTS_PER_TABLE));
   bench::Rng setup_rng(3);
   for (Table& table : tables) {

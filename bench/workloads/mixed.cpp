@@ -109,4 +109,6 @@ void run_counted() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return bench::run_workload(argc, argv, run_timed, run_counted); }
+constexpr const char* SUMMARY = "random sizes with random lifetimes, many blocks live, one thread (workload 2).";
+
+int main(int argc, char** argv) { return bench::run_workload(argc, argv, SUMMARY, run_timed, run_counted); }

@@ -109,4 +109,6 @@ void run_counted() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return bench::run_workload(argc, argv, run_timed, run_counted); }
+constexpr const char* SUMMARY = "malloc/free pairs of one size at a time, 16 B .. 1 MiB, one thread (workload 1).";
+
+int main(int argc, char** argv) { return bench::run_workload(argc, argv, SUMMARY, run_timed, run_counted); }

@@ -31,8 +31,10 @@ BlockPlan plan_next(bench::Rng& rng) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "one thread allocates, another frees: every free is cross-thread (workload 4).";
+
 int main(int argc, char** argv) {
-  const std::size_t block_count = bench::scaled(BLOCKS_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t block_count = bench::scaled(BLOCKS_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   auto* ring = new bench::SpscRing<RING_CAPACITY>;
 
   std::thread producer([&] {

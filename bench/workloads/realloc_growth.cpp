@@ -101,8 +101,10 @@ void run_round(bench::Rng& rng) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "realloc growth of many buffers at once, as vectors and strings grow (workload 6).";
+
 int main(int argc, char** argv) {
-  const std::size_t round_count = bench::scaled(ROUNDS_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t round_count = bench::scaled(ROUNDS_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   bench::Rng rng(6);
   for (std::size_t round = 0; round < round_count; ++round) run_round(rng);
   return 0;

@@ -43,8 +43,10 @@ void live(LeftBehind& inherited, LeftBehind& bequeathed, std::size_t seed) {
 
 }  // namespace
 
+constexpr const char* SUMMARY = "generations of short-lived threads; the next frees what a dead one left (workload 5).";
+
 int main(int argc, char** argv) {
-  const std::size_t generation_count = bench::scaled(GENERATIONS_AT_SCALE_ONE, bench::parse_scale(argc, argv));
+  const std::size_t generation_count = bench::scaled(GENERATIONS_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));
   // Invariant: in generation g, lane L bequeaths into left_behind[g % 2][L] and inherits from
   // left_behind[(g + 1) % 2][(L + 1) % LANE_COUNT]; joining a generation orders the two.
   std::array<std::array<LeftBehind, LANE_COUNT>, 2> left_behind{};

@@ -1,0 +1,119 @@
+#include "fuzz_environment.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "strict_number.h"
+#include "target_registry.h"
+
+extern char** environ;
+
+namespace hafuzz {
+namespace {
+
+constexpr const char* PREFIX = "HARDALLOC_FUZZ_";
+constexpr std::uint64_t MAX_LIVE_CAP_MB = std::uint64_t{1} << 20;  // 1 TiB: far above any real cap
+constexpr std::uint64_t MAX_TIMEOUT_MS = 24ull * 3600 * 1000;
+
+// Every name the suite reads; HARDALLOC_FUZZ_CHANNEL is set by the preload runner for its child.
+constexpr const char* KNOWN_NAMES[] = {
+    "HARDALLOC_FUZZ_TARGET",      "HARDALLOC_FUZZ_DIFF",       "HARDALLOC_FUZZ_MODE",  "HARDALLOC_FUZZ_LIVE_CAP_MB",
+    "HARDALLOC_FUZZ_REUSE_CHILD", "HARDALLOC_FUZZ_TIMEOUT_MS", "HARDALLOC_FUZZ_CHILD", "HARDALLOC_FUZZ_CHANNEL",
+};
+
+// The value of a set, non-empty variable, else null.
+const char* value_of(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] != '\0' ? value : nullptr;
+}
+
+bool fail(std::string* error, const char* name, const std::string& reason) {
+  *error = std::string(name) + ": " + reason;
+  return false;
+}
+
+bool check_names(std::string* error) {
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (std::strncmp(*variable, PREFIX, std::strlen(PREFIX)) != 0) continue;
+    const std::string name(*variable, std::strcspn(*variable, "="));
+    bool known = false;
+    for (const char* known_name : KNOWN_NAMES) known = known || name == known_name;
+    if (!known) {
+      *error = "unknown variable " + name + " (see docs/fuzzing.md, Environment)";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool read_number(const char* name, std::uint64_t min, std::uint64_t max, std::uint64_t* out, std::string* error) {
+  const char* text = value_of(name);
+  if (text == nullptr) return true;
+  std::string reason;
+  return parse_unsigned_strict(text, min, max, out, &reason) || fail(error, name, reason);
+}
+
+// A choice among words: the index of the value in choices, or an error listing them.
+bool read_choice(const char* name, const char* const* choices, unsigned choice_count, unsigned* out,
+                 std::string* error) {
+  const char* text = value_of(name);
+  if (text == nullptr) return true;
+  std::string listed;
+  for (unsigned i = 0; i < choice_count; ++i) {
+    if (std::strcmp(text, choices[i]) == 0) {
+      *out = i;
+      return true;
+    }
+    if (i != 0) listed += ", ";
+    listed += choices[i];
+  }
+  // (appended piece by piece: GCC 12 warns falsely of an overlapping memcpy in "'" + string)
+  std::string reason = "'";
+  reason.append(text).append("' is not one of ").append(listed);
+  return fail(error, name, reason);
+}
+
+}  // namespace
+
+bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
+  FuzzEnvironment environment;
+  if (!check_names(error)) return false;
+  const char* target = value_of("HARDALLOC_FUZZ_TARGET");
+  environment.target_spec = target != nullptr ? target : default_target_spec();
+  const char* second = value_of("HARDALLOC_FUZZ_DIFF");
+  environment.second_spec = second != nullptr ? second : environment.target_spec == "system" ? "none" : "system";
+  if (environment.second_spec == "none") environment.second_spec.clear();
+
+  constexpr const char* MODES[] = {"lockstep", "free"};
+  unsigned mode = 0;
+  if (!read_choice("HARDALLOC_FUZZ_MODE", MODES, 2, &mode, error)) return false;
+  environment.thread_mode = mode == 0 ? ThreadMode::LOCK_STEP : ThreadMode::FREE_RUNNING;
+
+  constexpr const char* FLAGS[] = {"0", "1"};
+  unsigned reuse = 0;
+  if (!read_choice("HARDALLOC_FUZZ_REUSE_CHILD", FLAGS, 2, &reuse, error)) return false;
+  environment.reuse_child = reuse == 1;
+
+  std::uint64_t cap_mb = environment.live_cap_bytes >> 20;
+  if (!read_number("HARDALLOC_FUZZ_LIVE_CAP_MB", 1, MAX_LIVE_CAP_MB, &cap_mb, error)) return false;
+  environment.live_cap_bytes = static_cast<std::size_t>(cap_mb) << 20;
+
+  std::uint64_t timeout_ms = static_cast<std::uint64_t>(environment.timeout_ms);
+  if (!read_number("HARDALLOC_FUZZ_TIMEOUT_MS", 1, MAX_TIMEOUT_MS, &timeout_ms, error)) return false;
+  environment.timeout_ms = static_cast<int>(timeout_ms);
+
+  if (const char* child = value_of("HARDALLOC_FUZZ_CHILD")) {
+    if (access(child, X_OK) != 0) {
+      return fail(error, "HARDALLOC_FUZZ_CHILD", "cannot run " + std::string(child) + ": " + std::strerror(errno));
+    }
+    environment.child_path = child;
+  }
+  *out = environment;
+  return true;
+}
+
+}  // namespace hafuzz

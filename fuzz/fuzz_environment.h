@@ -1,0 +1,38 @@
+// The HARDALLOC_FUZZ_* environment variables, read and validated in one place for every engine
+// and tool (docs/fuzzing.md, "Environment"). A malformed value or an unknown HARDALLOC_FUZZ_*
+// name is an error with a reason, never a silent default: HARDALLOC_FUZZ_MODE=bogus does not
+// run lock-step, HARDALLOC_FUZZ_LIVE_CAP_MB=abc does not become 0.
+//
+//   HARDALLOC_FUZZ_TARGET        target under test (target_registry.h); default: hardalloc when
+//                                linked in, else system
+//   HARDALLOC_FUZZ_DIFF          second target to compare with; default system (none when the
+//                                target is system); "none" turns the comparison off
+//   HARDALLOC_FUZZ_MODE          lockstep (default) | free
+//   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested MiB above which allocations are skipped (64)
+//   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
+//   HARDALLOC_FUZZ_TIMEOUT_MS    a library's child must answer within this (20000)
+//   HARDALLOC_FUZZ_CHILD         path of ha_fuzz_child, if not next to the executable
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "run_result.h"
+
+namespace hafuzz {
+
+struct FuzzEnvironment {
+  std::string target_spec;
+  std::string second_spec;  // empty: no comparison
+  ThreadMode thread_mode = ThreadMode::LOCK_STEP;
+  std::size_t live_cap_bytes = RunConfig{}.live_cap_bytes;
+  bool reuse_child = false;
+  int timeout_ms = 20000;
+  std::string child_path;  // empty: next to the executable, else the build's copy
+};
+
+// Reads every HARDALLOC_FUZZ_* variable. On a malformed value or an unknown name returns false
+// and sets *error to one line naming the variable and the reason.
+bool read_fuzz_environment(FuzzEnvironment* out, std::string* error);
+
+}  // namespace hafuzz

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# CLI test of tools/campaign.sh (ctest label cli): --help, one-line usage errors with exit
+# status 2, and the exit status of a campaign: 0 without findings, 1 with findings (so CI can
+# gate on it). The campaigns run stand-ins for fuzz_ops and ha_fuzz_replay in a fake build tree
+# (--no-build), so the test takes seconds, not the campaign's minutes.
+#   tests/cli/campaign_cli.sh [REPO_ROOT]
+set -euo pipefail
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+campaign=$root/tools/campaign.sh
+source "$(dirname "$0")/cli_lib.sh"
+unset "${!HARDALLOC_FUZZ_@}"
+libz=$(non_allocator_library)
+
+expect_help "$campaign" --help
+expect_help "$campaign" -h
+expect_usage_error '^campaign: error: --time needs a value' "$campaign" --time
+expect_usage_error "--time: 'abc' is not a positive integer" "$campaign" --time abc
+expect_usage_error "--time: '-5' is not a positive integer|--time needs a value" "$campaign" --time -5
+expect_usage_error "--jobs: '0' is not a positive integer" "$campaign" --jobs 0
+expect_usage_error '--jobs needs a value' "$campaign" --jobs --quick
+expect_usage_error '--target /nonexistent.so: No such file or directory' "$campaign" --target /nonexistent.so
+expect_usage_error 'does not define malloc: not an allocator library' "$campaign" --target "$libz"
+expect_usage_error "--target .*: not a readable file" "$campaign" --target "$root"
+expect_usage_error "unknown argument '--bogus'" "$campaign" --bogus
+expect_usage_error "--no-build: .*fuzz_ops is not built" \
+  "$campaign" --quick --no-build --build-root "$cli_scratch/empty" --out "$cli_scratch/empty-out"
+
+# A fake build tree: fuzz_ops leaves a crash when CAMPAIGN_TEST_FINDING=1, ha_fuzz_replay
+# reports it as a finding and minimizes it.
+fake=$cli_scratch/build
+mkdir -p "$fake/fuzz/fuzz"
+cat >"$fake/fuzz/fuzz/fuzz_ops" <<'STUB'
+#!/usr/bin/env bash
+for argument; do
+  case $argument in -artifact_prefix=*) prefix=${argument#-artifact_prefix=} ;; esac
+done
+echo "#2: cov: 7 ft: 7 corp: 1/1b exec/s: 2 rss: 30Mb"
+if [[ ${CAMPAIGN_TEST_FINDING:-0} == 1 && ${HARDALLOC_FUZZ_TARGET:-} == hardalloc ]]; then
+  printf 'x' >"${prefix}crash-stub"
+fi
+exit 0
+STUB
+cat >"$fake/fuzz/fuzz/ha_fuzz_replay" <<'STUB'
+#!/usr/bin/env bash
+if [[ $1 == --minimize ]]; then
+  printf '# finding: [stub] violation: planted by the campaign test\nthreads 1\n' >"$3"
+  exit 0
+fi
+printf 'FINDING %s\n  [stub] violation: planted by the campaign test\n' "${@: -1}"
+exit 1
+STUB
+chmod +x "$fake/fuzz/fuzz/fuzz_ops" "$fake/fuzz/fuzz/ha_fuzz_replay"
+expect_status 0 '^no findings$' "$campaign" --quick --no-build --build-root "$fake" --out "$cli_scratch/clean"
+expect_status 1 'finding in ops-hardalloc' \
+  env CAMPAIGN_TEST_FINDING=1 "$campaign" --quick --no-build --build-root "$fake" --out "$cli_scratch/found"
+cli_done

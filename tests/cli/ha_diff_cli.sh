@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# CLI test of ha_diff (ctest label cli): --help, one-line errors with exit status 2, and
+# --explain giving the same verdict and exit status as the plain comparison. A few seconds.
+#   tests/cli/ha_diff_cli.sh BUILD/differential/ha_diff CORPUS_DIR [PLANTED_LIBRARY]
+# PLANTED_LIBRARY: an allocator with a planted realloc bug (libplanted_realloc_lost_byte.so).
+set -euo pipefail
+diff=$1
+corpus=$2
+planted=${3:-}
+source "$(dirname "$0")/cli_lib.sh"
+unset "${!HARDALLOC_FUZZ_@}"
+trace=$corpus/regressions/$(ls "$corpus/regressions" | head -n 1)
+libz=$(non_allocator_library)
+
+expect_help "$diff" --help
+expect_status 0 'zero-size request' "$diff" --rules
+expect_usage_error '^ha_diff: error: cannot read .*: Is a directory$' "$diff" --explain "$corpus"
+expect_usage_error '^ha_diff: error: cannot read nope.bin: No such file or directory$' "$diff" nope.bin
+expect_usage_error 'cannot read nope.bin: No such file' "$diff" --explain nope.bin
+expect_usage_error '--explain.*(required|missing)' "$diff" --explain
+expect_usage_error 'not expected: --bogus' "$diff" --bogus
+expect_usage_error 'no inputs' "$diff"
+expect_usage_error 'excludes' "$diff" --explain "$trace" "$trace"
+expect_usage_error 'is not an allocator library' "$diff" --b "$libz" "$trace"
+expect_usage_error 'is not an allocator library' "$diff" --a "$libz" --explain "$trace"
+expect_usage_error "unknown target 'jemalloc'" "$diff" --b jemalloc "$trace"
+expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: 'abc'" env HARDALLOC_FUZZ_LIVE_CAP_MB=abc "$diff" "$trace"
+expect_usage_error 'lock-step runs only' env HARDALLOC_FUZZ_MODE=free "$diff" "$trace"
+
+# One verdict: --explain ends with the plain comparison's verdict and exit status.
+expect_status 0 'compared 1 inputs, 0 findings' "$diff" "$trace"
+expect_status 0 '^verdict: no finding$' "$diff" --explain "$trace"
+if [[ -n $planted ]]; then
+  # realloc growth loses the block's first byte: a violation in target B.
+  printf 'threads 1\nmalloc t0 s0 size=100\nrealloc t0 s0 size=5000\nverify t0 s0\n' >"$cli_scratch/lost.trace"
+  expect_status 1 '\[libplanted_realloc_lost_byte.so\] violation.*\(second target\)' \
+    "$diff" --b "$planted" "$cli_scratch/lost.trace"
+  expect_status 1 '^verdict: FINDING \[libplanted_realloc_lost_byte.so\] violation' \
+    "$diff" --b "$planted" --explain "$cli_scratch/lost.trace"
+  if grep -q 'skipped.*DISAGREE' "$cli_scratch/out"; then
+    cli_fail "--explain marks an op one side skipped as DISAGREE"
+  fi
+fi
+cli_done
