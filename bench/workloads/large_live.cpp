@@ -25,6 +25,7 @@ constexpr std::size_t MIB = 1024 * KIB;
 constexpr std::size_t LIVE_COUNT = 4'000;
 constexpr std::size_t ROUNDS_AT_SCALE_ONE = 6;
 constexpr std::size_t TOUCH_STRIDE_BYTES = 64 * KIB;
+constexpr const char* SUMMARY = "many live large and over-aligned blocks, then a mass free";
 
 void fill_aligned(bench::Slot& slot, bench::Rng& rng) {
   const std::size_t alignment = std::size_t{4} * KIB << rng.below(5);
@@ -59,7 +60,7 @@ void run_round(std::vector<bench::Slot>& live, bench::Rng& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const double scale = bench::parse_scale(argc, argv);
+  const double scale = bench::parse_scale(argc, argv, SUMMARY);
   bench::Rng rng(10);
   std::vector<bench::Slot> live(LIVE_COUNT);
   const std::size_t rounds = bench::scaled(ROUNDS_AT_SCALE_ONE, scale);
