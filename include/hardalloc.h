@@ -59,7 +59,7 @@ struct ha_size_class_stats {
 };
 
 struct ha_stats {
-  size_t in_use_bytes;      /* bytes in live blocks (block-size granularity), incl. large/huge */
+  size_t in_use_bytes;      /* bytes in live blocks (block-size granularity), incl. huge */
   size_t peak_in_use_bytes; /* peak of in-use bytes at page granularity (an upper bound) */
   size_t committed_bytes;   /* memory made accessible and not purged */
   size_t peak_committed_bytes;

@@ -1,6 +1,6 @@
 // Workload 10: many live large blocks, then a mass free.
 //
-// Rounds of: allocate 4,000 blocks of 64 KiB .. 1 MiB (and 1 in 10 an over-aligned block of
+// Rounds of: allocate 2,000 blocks of 64 KiB .. 1 MiB (and 1 in 10 an over-aligned block of
 // 64 B at 4 .. 64 KiB), one byte written per 64 KiB as a program touches a buffer it fills
 // lazily; check and free them all in random order, with a 15 ms pause after the first eighth
 // (so purge passes run in the middle of the mass free). Allocators that give each large or
@@ -22,8 +22,8 @@ namespace {
 
 constexpr std::size_t KIB = 1024;
 constexpr std::size_t MIB = 1024 * KIB;
-constexpr std::size_t LIVE_COUNT = 4'000;
-constexpr std::size_t ROUNDS_AT_SCALE_ONE = 6;
+constexpr std::size_t LIVE_COUNT = 2'000;
+constexpr std::size_t ROUNDS_AT_SCALE_ONE = 4;
 constexpr std::size_t TOUCH_STRIDE_BYTES = 64 * KIB;
 constexpr const char* SUMMARY = "many live large and over-aligned blocks, then a mass free";
 

@@ -61,7 +61,7 @@ struct Stats {
         .text("\n");
     w.text("  reserved      ").padded(s.reserved_bytes, 14).text(" bytes   segments ").number(s.segments);
     w.text("   abandoned ").number(s.abandoned_segments).text("\n");
-    w.text("  large/huge    ").padded(s.huge_bytes, 14).text(" bytes   blocks ").number(s.huge_blocks).text("\n");
+    w.text("  huge          ").padded(s.huge_bytes, 14).text(" bytes   blocks ").number(s.huge_blocks).text("\n");
     w.text("  thread heaps  ").padded(s.heaps, 14).text("\n");
     w.text("  class   block bytes   pages   live blocks\n");
     for (size_t i = 0; i < s.size_class_count; ++i) {

@@ -295,7 +295,9 @@ TEST(Scale, LateDestructorAllocationsLeakNoHeap) {
       ours.count, ours.resident_bytes / MIB, ours.address_space_bytes / MIB, glibc.resident_bytes / MIB,
       glibc.address_space_bytes / MIB);
   EXPECT_EQ(ours.count, 0u);
-  EXPECT_LE(ours.address_space_bytes, glibc.address_space_bytes + 64 * MIB);
+  // Both children's threads use glibc's malloc for their own bookkeeping, whose per-thread arenas
+  // (64 MiB each) vary from run to run; before the fix hardalloc alone added 4 MiB per thread.
+  EXPECT_LE(ours.address_space_bytes, glibc.address_space_bytes + 128 * MIB);
   EXPECT_LE(ours.resident_bytes, glibc.resident_bytes + 16 * MIB);
 }
 
