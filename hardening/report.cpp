@@ -96,7 +96,11 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
     Writer& w = block.out();
     w.text(report_kind_name(kind)).text(" on ").hex(reinterpret_cast<uintptr_t>(facts.address));
     if (facts.block != nullptr) {
-      w.text(" (block ").hex(reinterpret_cast<uintptr_t>(facts.block)).text(", ").number(facts.block_bytes).text(" bytes");
+      w.text(" (block ")
+          .hex(reinterpret_cast<uintptr_t>(facts.block))
+          .text(", ")
+          .number(facts.block_bytes)
+          .text(" bytes");
       if (facts.requested_known) w.text(", requested ").number(facts.requested_bytes);
       w.text(")");
     }

@@ -35,8 +35,8 @@ struct BlockFacts {
   size_t block_bytes = 0;
   size_t requested_bytes = 0;
   bool requested_known = false;
-  const char* detail = nullptr;   // one more line, e.g. what the canary held
-  uint64_t detail_number = 0;     // printed after detail when detail_has_number
+  const char* detail = nullptr;  // one more line, e.g. what the canary held
+  uint64_t detail_number = 0;    // printed after detail when detail_has_number
   bool detail_has_number = false;
 };
 

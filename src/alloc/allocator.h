@@ -284,11 +284,13 @@ class Allocator {
   // that free can tell it from an interior pointer.
   static void record_aligned(P* page, const void* start, void* aligned) {
     void* slot = static_cast<uint8_t*>(aligned) - sizeof(uintptr_t);
-    const uintptr_t distance = static_cast<uintptr_t>(static_cast<uint8_t*>(aligned) - static_cast<const uint8_t*>(start));
+    const uintptr_t distance =
+        static_cast<uintptr_t>(static_cast<uint8_t*>(aligned) - static_cast<const uint8_t*>(start));
     store_link(slot, P::Codec::encode(distance, slot, page->keys));
   }
   static bool aligned_recorded(P* page, const uint8_t* start, const uint8_t* p) {
-    if ((page->flags.get() & PAGE_HAS_ALIGNED) == 0 || p - start < static_cast<ptrdiff_t>(sizeof(uintptr_t))) return false;
+    if ((page->flags.get() & PAGE_HAS_ALIGNED) == 0 || p - start < static_cast<ptrdiff_t>(sizeof(uintptr_t)))
+      return false;
     const void* slot = p - sizeof(uintptr_t);
     return P::Codec::decode(load_link(slot), slot, page->keys) == static_cast<uintptr_t>(p - start);
   }

@@ -207,7 +207,9 @@ struct alignas(128) Page {
 
   // The start of block `index`, and the index of a block start (callers check it is one).
   uint8_t* block_at(size_t index) const { return area + index * size(); }
-  size_t index_of(const void* block) const { return static_cast<size_t>(static_cast<const uint8_t*>(block) - area) / size(); }
+  size_t index_of(const void* block) const {
+    return static_cast<size_t>(static_cast<const uint8_t*>(block) - area) / size();
+  }
   // True when `p` is null or the start of a block carved from this page.
   bool is_block_or_null(uintptr_t p) const {
     const uintptr_t first = reinterpret_cast<uintptr_t>(area);

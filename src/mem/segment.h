@@ -93,7 +93,8 @@ struct Segment {
 template <class Config>
 inline constexpr size_t SEGMENT_HEADER_BYTES = align_up(sizeof(Segment<Config>), OS_PAGE_BYTES);
 // Page 0 of a small segment must still hold a block of the largest small class.
-static_assert(SEGMENT_HEADER_BYTES<HardenedConfig> + SMALL_BLOCK_MAX + OS_PAGE_BYTES <= (size_t{1} << SMALL_PAGE_SHIFT));
+static_assert(SEGMENT_HEADER_BYTES<HardenedConfig> + SMALL_BLOCK_MAX + OS_PAGE_BYTES <=
+              (size_t{1} << SMALL_PAGE_SHIFT));
 
 // The segment holding the metadata `page` (its header starts at the segment's base).
 template <class Config>

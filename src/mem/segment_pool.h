@@ -11,8 +11,8 @@
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/options.h"
-#include "mem/segment.h"
 #include "hardening/segment_map.h"
+#include "mem/segment.h"
 #include "mem/stat_counters.h"
 
 namespace hardalloc {

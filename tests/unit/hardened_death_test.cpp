@@ -43,7 +43,8 @@ size_t block_bytes_of(size_t request) {
 
 TEST_P(HardenedDeath, DoubleFreeOnTheOwnerThread) {
   const size_t size = GetParam();
-  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
+  if (size > LARGE_BLOCK_MAX)
+    GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
   EXPECT_DEATH(
       {
         void* p = H::malloc(opaque(size));
@@ -55,7 +56,8 @@ TEST_P(HardenedDeath, DoubleFreeOnTheOwnerThread) {
 
 TEST_P(HardenedDeath, DoubleFreeFromAnotherThread) {
   const size_t size = GetParam();
-  if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
+  if (size > LARGE_BLOCK_MAX)
+    GTEST_SKIP() << "a huge block's double free needs its mapping quarantined (not built yet)";
   EXPECT_DEATH(
       {
         void* p = H::malloc(opaque(size));
