@@ -27,9 +27,9 @@ struct HardenedConfig {
 // Compile-time consistency of a mitigation set.
 template <class Config>
 constexpr bool mitigations_consistent() {
-  constexpr Mitigations m = Config::MITIGATIONS;
   // Validating a link that is stored in the clear proves nothing an attacker cannot forge.
-  return !m.has(Mitigation::validated_free_list) || m.has(Mitigation::encoded_free_list);
+  return !Config::MITIGATIONS.has(Mitigation::validated_free_list) ||
+         Config::MITIGATIONS.has(Mitigation::encoded_free_list);
 }
 static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>());
 
