@@ -166,11 +166,10 @@ class HeapOps {
     p->end_notify();
   }
 
-  // Adopts an abandoned segment the calling thread is freeing into. Returns false when another
-  // thread adopted it first or this thread cannot own segments now.
-  // Returns the heap that adopted it: the thread's own, or, for a thread whose heap was torn
-  // down, the late heap, whose lock the caller then holds through `late` until its free is done
-  // (so that exiting threads' frees empty the segments they abandoned).
+  // Adopts an abandoned segment the calling thread is freeing into. Returns nullptr when another
+  // thread adopted it first or this thread cannot own segments now; else the heap that adopted
+  // it: the thread's own, or, for a thread whose heap was torn down, the late heap, whose lock the caller then holds
+  // through `late` until its free is done (so that exiting threads' frees empty the segments they abandoned).
   static H* try_reclaim_on_free(Seg* s, LockGuard* late) {
     if (!options().reclaim_on_free) return nullptr;
     H* h;
@@ -285,10 +284,8 @@ class HeapOps {
     for (size_t i = lo; i <= block / 16; ++i) h->direct[i] = page;
   }
 
-  // Moves a page with no free block to the full queue; returns true when a concurrent free
-  // landed meanwhile, in which case the page is back in its class queue (protocol at the top).
-  // Scans the class queue; pages with nothing to give move to the full queue on the way, so
-  // each page is looked at once per time it fills up.
+  // Scans the class queue for a page with a free block; pages with nothing to give move to the
+  // full queue on the way, so each page is looked at once per time it fills up.
   static P* page_with_free_block(H* h, size_t bin) {
     PageQueue<Config>& q = h->queues[bin];
     for (P* p = q.first; p != nullptr;) {
@@ -308,11 +305,16 @@ class HeapOps {
     return nullptr;
   }
 
+  // Moves a page with no free block to the full queue; returns true instead when remote frees
+  // are pending, so the caller's refill collects them.
   static bool move_to_full(H* h, P* p) {
-    if (!p->mark_full()) return true;  // remote frees are pending: refill will collect them
+    if (!p->mark_full()) return true;
     h->queues[p->bin].remove(p);
     h->full.push_front(p);
     p->set_flags(p->flags.get() | PAGE_IN_FULL, h);
+    // The fast path never points at a page outside its class queue: a full page may be freed
+    // and reused for another class (or unmapped) before this class finds a page again.
+    update_direct(h, p->bin);
     return false;
   }
 
@@ -341,6 +343,7 @@ class HeapOps {
       s = Pool::acquire_paged(segment_kind_of(kind), h);
       if (s == nullptr) return nullptr;
       list.push_front(s);
+      if (s->purge_mask != 0) enter_purge_queue(h, s);  // a reused segment's pages may be dirty
     }
     const uint64_t all = s->page_count == 64 ? ~uint64_t{0} : (uint64_t{1} << s->page_count) - 1;
     // Prefer a page whose memory is still committed (not yet purged): reusing it costs no page

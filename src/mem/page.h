@@ -28,6 +28,7 @@
 #include "hardening/report.h"
 #include "mem/config.h"
 #include "mem/size_class.h"
+#include "os/os.h"
 
 namespace hardalloc {
 
@@ -123,15 +124,22 @@ struct alignas(128) Page {
     // release: our read of `heap` happens before the owner's wait_notified() returns.
     thread_free.fetch_and(~TF_NOTIFYING, std::memory_order_release);
   }
-  // Owner: sets TF_FULL unless remote frees are pending; returns whether it did.
+  // Owner: sets TF_FULL unless remote frees are pending; returns whether it did. A freer of an
+  // earlier full episode may still hold TF_NOTIFYING: TF_FULL waits until it is done, so that at
+  // most one freer ever holds TF_NOTIFYING (wait_notified relies on it).
   bool mark_full() {
     uintptr_t old = thread_free.load(std::memory_order_relaxed);
-    do {
+    for (;;) {
       if ((old & ~TF_BITS) != 0) return false;
+      if (old & TF_NOTIFYING) {
+        wait_notified();
+        old = thread_free.load(std::memory_order_relaxed);
+        continue;
+      }
       // release: pairs with the acquire of the freer's CAS that takes TF_FULL (see push_thread).
-    } while (
-        !thread_free.compare_exchange_weak(old, old | TF_FULL, std::memory_order_release, std::memory_order_relaxed));
-    return true;
+      if (thread_free.compare_exchange_weak(old, old | TF_FULL, std::memory_order_release, std::memory_order_relaxed))
+        return true;
+    }
   }
   // Owner: the page left the full queue; no freer needs to tell us any more.
   void clear_full() {
@@ -141,8 +149,14 @@ struct alignas(128) Page {
   // Owner: returns once no remote freer is telling us about this page, before the page is freed
   // or changes heap.
   void wait_notified() const {
-    // acquire: pairs with end_notify's release.
-    while (thread_free.load(std::memory_order_acquire) & TF_NOTIFYING) __builtin_ia32_pause();
+    // acquire: pairs with end_notify's release. The notifier is a few instructions from done
+    // unless it was preempted: then give it the CPU.
+    for (unsigned spins = 0; thread_free.load(std::memory_order_acquire) & TF_NOTIFYING; ++spins) {
+      if (spins < 64)
+        __builtin_ia32_pause();
+      else
+        os_yield();
+    }
   }
   bool has_thread_free() const {
     // relaxed: a hint; collect_thread_free's acquire does the synchronising.

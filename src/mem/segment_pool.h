@@ -25,7 +25,7 @@ class SegmentPool {
   static constexpr size_t HEADER = SEGMENT_HEADER_BYTES<Config>;
   static constexpr bool HAS_SEGMENT_MAP = Config::MITIGATIONS.has(Mitigation::block_states);
 
-  // A free SEGMENT_BYTES segment set up for `kind` (small or medium), owned by `owner`.
+  // A free SEGMENT_BYTES segment set up for `kind` (small, medium or large), owned by `owner`.
   static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
     Seg* s = take_free();
     if (s == nullptr && (s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0)) == nullptr) return nullptr;
@@ -115,6 +115,10 @@ class SegmentPool {
       const size_t old_mapping = s->mapping_bytes;
       void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
       if (moved == nullptr) return nullptr;
+      if constexpr (HAS_SEGMENT_MAP) {
+        SegmentMap<Config>::remove(s, old_mapping);                                 // the old range is gone already
+        if (!SegmentMap<Config>::add(moved, HEADER + block_bytes)) return nullptr;  // cannot fail: the map exists
+      }
       s = static_cast<Seg*>(moved);
       s->mapping_bytes = HEADER + block_bytes;
       s->pages[0].area = reinterpret_cast<uint8_t*>(s) + HEADER;

@@ -33,6 +33,8 @@ bool os_unprotect(void* addr, size_t bytes);
 void os_random_bytes(void* out, size_t bytes);
 // A monotonic clock with millisecond resolution, cheap enough for the slow path.
 uint64_t os_now_ms();
+// Gives the CPU to another thread (a spin wait whose holder may have been preempted).
+void os_yield();
 
 // Calls `on_exit(value)` when a thread that set a value for the key exits (pthread keys: set
 // again from inside on_exit, it is called again, a bounded number of times).

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -27,13 +28,26 @@ namespace {
 // reservation is exactly `bytes` (an address-space limit counts every byte reserved, and the
 // over-map-and-trim fallback briefly needs `bytes + alignment`). Hints walk up from 32 TiB
 // (user space ends at 128 TiB; sanitizer runtimes that reject the range make us fall back).
+// The walk starts at a random 4 MiB-aligned point of its first 8 TiB, so segment addresses differ
+// from run to run (ASLR).
 constexpr uintptr_t HINT_BASE = uintptr_t{32} << 40;
 constexpr uintptr_t HINT_END = uintptr_t{48} << 40;
-std::atomic<uintptr_t> g_next_hint{HINT_BASE};
+constexpr uintptr_t HINT_RANDOM_SPAN = uintptr_t{8} << 40;
+std::atomic<uintptr_t> g_next_hint{0};
+
+uintptr_t random_hint_start() {
+  uintptr_t r = 0;
+  os_random_bytes(&r, sizeof r);
+  return HINT_BASE + (r % HINT_RANDOM_SPAN & ~((uintptr_t{1} << 22) - 1));
+}
 
 void* map_at_hint(size_t bytes, size_t alignment, size_t align_offset) {
   const size_t step = align_up(bytes + align_offset, alignment);
   // relaxed: threads only need distinct hints; a collision merely costs the fallback.
+  if (g_next_hint.load(std::memory_order_relaxed) == 0) {
+    uintptr_t expected = 0;
+    g_next_hint.compare_exchange_strong(expected, random_hint_start(), std::memory_order_relaxed);
+  }
   uintptr_t start = g_next_hint.fetch_add(step, std::memory_order_relaxed);
   if (start + step > HINT_END) {
     g_next_hint.store(HINT_BASE, std::memory_order_relaxed);  // wrap: freed ranges are free again
@@ -133,6 +147,8 @@ void os_random_bytes(void* out, size_t bytes) {
     p[done] = static_cast<unsigned char>(x);
   }
 }
+
+void os_yield() { sched_yield(); }
 
 uint64_t os_now_ms() {
   timespec ts{};

@@ -184,6 +184,18 @@ TEST(HardenedDeathFreeList, DoubleFreeCannotYieldTwoLivePointers) {
       report("double-free", 32));
 }
 
+// No false alarm: a huge block grown by moving its mapping is still known to the segment map.
+TEST(HardenedNoFalseAlarm, HugeBlockMovedByReallocFreesCleanly) {
+  void* p = H::malloc(opaque(2 * MiB));
+  ASSERT_NE(p, nullptr);
+  for (size_t size = 4 * MiB; size <= 64 * MiB; size *= 2) {
+    p = H::realloc(p, size);
+    ASSERT_NE(p, nullptr);
+    EXPECT_GE(H::usable_size(p), size);
+  }
+  H::free(p);  // a report would abort the test program
+}
+
 TEST(HardenedReport, TheStackNamesTheCaller) {
   EXPECT_DEATH(
       {

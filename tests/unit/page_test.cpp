@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <set>
 #include <thread>
@@ -106,6 +108,25 @@ TYPED_TEST(PageTest, OnlyTheFirstFreeIntoAFullPageNotifies) {
   EXPECT_EQ(t.page.thread_free.load() & Page<TypeParam>::TF_BITS, 0u);
   t.page.wait_notified();  // returns at once
   EXPECT_EQ(t.page.collect_thread_free(), 2u);
+}
+
+// A freer of an earlier full episode still holds TF_NOTIFYING: the owner must not set TF_FULL
+// again until it is done, or a second freer could take it and two would hold the one bit.
+TYPED_TEST(PageTest, MarkFullWaitsForAnEarlierNotifier) {
+  TestPage<TypeParam> t(64);
+  t.page.extend();
+  void* a = t.page.pop_free();
+  ASSERT_TRUE(t.page.mark_full());
+  ASSERT_TRUE(t.page.push_thread(a));  // takes TF_FULL, holds TF_NOTIFYING
+  EXPECT_EQ(t.page.collect_thread_free(), 1u);
+  std::atomic<bool> marked{false};
+  std::thread owner([&] { marked = t.page.mark_full(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(marked.load()) << "TF_FULL was set while a notifier still held TF_NOTIFYING";
+  t.page.end_notify();
+  owner.join();
+  EXPECT_TRUE(marked.load());
+  EXPECT_EQ(t.page.thread_free.load(), Page<TypeParam>::TF_FULL);
 }
 
 TYPED_TEST(PageTest, MarkFullRefusesWhileRemoteFreesArePending) {
