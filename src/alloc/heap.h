@@ -97,6 +97,7 @@ class HeapOps {
 
  public:
   static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
+  static constexpr bool RELEASE_LARGE_AT_ONCE = !Config::MITIGATIONS.has(Mitigation::block_states);
 
   // The calling thread's heap, created on first use; nullptr only when out of memory. Not for a
   // thread whose heap was torn down (tl_heap_done): see late_heap().
@@ -134,9 +135,13 @@ class HeapOps {
       h->full.remove(p);
     } else {
       PageQueue<Config>& q = h->queues[p->bin];
-      if (q.first == p && q.last == p && h != &late_heap_) {
+      if (q.first == p && q.last == p && h != &late_heap_ &&
+          (!RELEASE_LARGE_AT_ONCE || page_kind_of_bin(p->bin) != PageKind::large)) {
         // Keep the only page of a class, so that a malloc/free loop does not take and return a
-        // page each time; the next purge pass frees it if it is still empty then.
+        // page each time; the next purge pass frees it if it is still empty then. A large page
+        // is a whole segment: it goes back to the pool at once, where the next large block of
+        // any class takes it while its memory is still warm (not with block_states, whose
+        // double-free check needs the page until the quarantine keeps freed blocks itself).
         const uint64_t deadline = Pool::now_plus_delay();
         if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
         return;

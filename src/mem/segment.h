@@ -7,7 +7,7 @@
 // segment is one page spanning the whole segment. A dedicated segment holds one huge or
 // over-aligned block at `block offset` (normally just after the header; further for large
 // alignments, up to exactly SEGMENT_BYTES past the base: segment_of() therefore masks
-// `address - 1`, and no block starts at offset 0) and is mapped to fit that block exactly.
+// `address - 1`, and no block starts at offset 0); a huge one is mapped to fit its block.
 //
 // Lifetime: a free segment may be unmapped, because nothing reads a page after its last block
 // is freed: a remote freer's final access is the CAS that pushes its block, except while it

@@ -1,8 +1,8 @@
 // mem: where segments come from and go back to. Page-holding segments (small, medium, large)
-// are recycled through a free list, newest first, and unmapped once free for the purge delay;
-// the list is ordered by the time each segment became free, so a pass touches only what it
-// unmaps. A dedicated segment is mapped to fit its one huge or over-aligned block and unmapped
-// when that block is freed. When the OS refuses a mapping, every free segment is unmapped and
+// and those of over-aligned blocks that fit one are recycled through a free list, newest first,
+// and unmapped once free for the purge delay; the list is ordered by the time each segment
+// became free, so a pass touches only what it unmaps. A huge block's dedicated segment is mapped
+// to fit it and unmapped when it is freed. When the OS refuses a mapping, every free segment is unmapped and
 // the mapping tried once more. Every page-holding segment is also on one global list that the
 // statistics walk under its lock.
 #pragma once
@@ -66,16 +66,26 @@ class SegmentPool {
   }
 
   // A dedicated segment for one block of at least `request` bytes whose address is a multiple
-  // of `alignment` (a power of two), mapped to fit: header, alignment padding and the block
-  // rounded to OS pages. Returns nullptr when the OS refuses or the sizes overflow.
+  // of `alignment` (a power of two): a recycled segment when header, alignment padding and the
+  // block fit one, else a mapping made to fit them. Returns nullptr when the OS refuses or the
+  // sizes overflow.
   static Seg* acquire_dedicated(size_t request, size_t alignment) {
     if (request > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
     const size_t offset = alignment < SEGMENT_BYTES ? align_up(HEADER, alignment) : SEGMENT_BYTES;
     // At least one page, so that even a zero-byte block lies inside its mapping.
     const size_t block_bytes = request == 0 ? OS_PAGE_BYTES : align_up(request, OS_PAGE_BYTES);
-    Seg* s = alignment > SEGMENT_BYTES
-                 ? map_new(offset + block_bytes, alignment, SEGMENT_BYTES)  // block one segment in
-                 : map_new(offset + block_bytes, SEGMENT_BYTES, 0);
+    Seg* s;
+    if (alignment > SEGMENT_BYTES) {
+      s = map_new(offset + block_bytes, alignment, SEGMENT_BYTES);  // block exactly one segment in
+    } else if (alignment > MIN_BLOCK_BYTES && offset + block_bytes <= SEGMENT_BYTES) {
+      // An over-aligned block that fits a segment recycles one through the free list, as pages
+      // do: programs that ask for such alignments ask again, and a fresh mapping each time
+      // costs two system calls and its page faults. Plain huge blocks keep exact mappings.
+      s = take_free();
+      if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
+    } else {
+      s = map_new(offset + block_bytes, SEGMENT_BYTES, 0);
+    }
     if (s == nullptr) return nullptr;
     s->kind = SegmentKind::dedicated;
     s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(SegmentKind::dedicated));
@@ -136,8 +146,13 @@ class SegmentPool {
     g_stat_counters<Config>.dedicated_bytes.sub(p.size());
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
-    p.used.set(0);  // block_size stays: unmap() takes it off the committed bytes
-    unmap(s);
+    p.used.set(0);  // block_size stays: what the free segment still has committed
+    if (s->mapping_bytes != SEGMENT_BYTES) {
+      unmap(s);  // a mapping made to fit
+      return;
+    }
+    poison(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
+    push_free(s);
   }
 
   // Account for memory we are about to touch or just returned.
@@ -256,7 +271,7 @@ class SegmentPool {
       if (s == nullptr) return nullptr;
       free_.remove(s);
     }
-    s->is_zero = s->purge_mask == 0;
+    s->is_zero = s->purge_mask == 0 && s->used_mask == 0;  // used_mask: a dedicated block's
     decommit(s, committed_beyond_header(s));
     s->purge_mask = 0;
     s->used_mask = 0;
