@@ -12,7 +12,7 @@ format and lint (tools/lint.sh), then builds and tests four presets:
   fuzz     a short libFuzzer smoke of every fuzzer (ASan+UBSan)
 After each preset it prints how many tests were skipped, and why.
 
-It takes about 25 minutes on 2 cores (less with a warm ccache).
+It takes about 6-8 minutes on 2 cores (340-432 s measured with ccache partly warm; more when cold).
 
   --quick   a first check: the release preset only, no lint (about 4 minutes)
   -h, --help  this text

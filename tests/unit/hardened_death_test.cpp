@@ -79,32 +79,28 @@ TEST_P(HardenedDeath, InteriorPointerFree) {
       report("interior-free", block_bytes_of(size)));
 }
 
+// A block freed, then used through `use`, while another block keeps its page in use.
+template <class Use>
+void use_of_a_freed_block(size_t size, Use use) {
+  void* p = H::malloc(opaque(size));
+  void* keep = H::malloc(opaque(size));
+  H::free(p);
+  use(opaque(p));
+  H::free(keep);
+}
+
 TEST_P(HardenedDeath, UsableSizeOfAFreedBlock) {
   const size_t size = GetParam();
   if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's mapping is gone after free (quarantine not built yet)";
-  EXPECT_DEATH(
-      {
-        void* p = H::malloc(opaque(size));
-        void* keep = H::malloc(opaque(size));
-        H::free(p);
-        H::usable_size(opaque(p));
-        H::free(keep);
-      },
-      report("double-free", block_bytes_of(size)));
+  EXPECT_DEATH(use_of_a_freed_block(size, [](void* p) { H::usable_size(p); }),
+               report("double-free", block_bytes_of(size)));
 }
 
 TEST_P(HardenedDeath, ReallocOfAFreedBlock) {
   const size_t size = GetParam();
   if (size > LARGE_BLOCK_MAX) GTEST_SKIP() << "a huge block's mapping is gone after free (quarantine not built yet)";
-  EXPECT_DEATH(
-      {
-        void* p = H::malloc(opaque(size));
-        void* keep = H::malloc(opaque(size));
-        H::free(p);
-        H::realloc(opaque(p), 2 * size);
-        H::free(keep);
-      },
-      report("double-free", block_bytes_of(size)));
+  EXPECT_DEATH(use_of_a_freed_block(size, [size](void* p) { H::realloc(p, 2 * size); }),
+               report("double-free", block_bytes_of(size)));
 }
 
 TEST(HardenedDeathForeign, StackGlobalAndSystemMallocPointers) {
