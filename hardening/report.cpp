@@ -106,9 +106,7 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
     }
     w.text(" in thread ").number(static_cast<uint64_t>(syscall(SYS_gettid))).text("\n");
     if (facts.detail != nullptr) {
-      w.text("  ").text(facts.detail);
-      if (facts.detail_has_number) w.number(facts.detail_number);
-      w.text("\n");
+      w.text("  ").text(facts.detail).text("\n");
     }
     w.text("  detected at:\n");
     // Frame 0 is this function: the stack starts where the misuse was detected.

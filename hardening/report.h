@@ -35,9 +35,7 @@ struct BlockFacts {
   size_t block_bytes = 0;
   size_t requested_bytes = 0;
   bool requested_known = false;
-  const char* detail = nullptr;  // one more line, e.g. what the canary held
-  uint64_t detail_number = 0;    // printed after detail when detail_has_number
-  bool detail_has_number = false;
+  const char* detail = nullptr;  // one more line, e.g. "the block was freed before"
 };
 
 // Writes the report and aborts, or returns when abort_on_error=0 (the caller must then leave the
