@@ -31,34 +31,39 @@ void parse_command_line(CLI::App& app, int argc, char** argv) {
   }
 }
 
-CLI::Option* add_unsigned_option(CLI::App& app, const std::string& name, std::uint64_t* value, std::uint64_t min,
-                                 std::uint64_t max, const std::string& description) {
+namespace {
+
+// An option whose text `parse(text, &reason)` checks strictly: a rejected value is a CLI11
+// validation error naming the option (one line, exit 2 through parse_command_line).
+template <class Parse>
+CLI::Option* add_strict_option(CLI::App& app, const std::string& name, const char* type_name,
+                               const std::string& description, Parse parse) {
   const std::string option_name = name.substr(0, name.find(','));
   return app
       .add_option_function<std::string>(
           name,
           [=](const std::string& text) {
             std::string reason;
-            if (!parse_unsigned_strict(text, min, max, value, &reason)) {
-              throw CLI::ValidationError(option_name, reason);
-            }
+            if (!parse(text, &reason)) throw CLI::ValidationError(option_name, reason);
           },
           description)
-      ->type_name("N");
+      ->type_name(type_name);
+}
+
+}  // namespace
+
+CLI::Option* add_unsigned_option(CLI::App& app, const std::string& name, std::uint64_t* value, std::uint64_t min,
+                                 std::uint64_t max, const std::string& description) {
+  return add_strict_option(app, name, "N", description, [=](const std::string& text, std::string* reason) {
+    return parse_unsigned_strict(text, min, max, value, reason);
+  });
 }
 
 CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, double* value, double max,
                                 const std::string& description) {
-  const std::string option_name = name.substr(0, name.find(','));
-  return app
-      .add_option_function<std::string>(
-          name,
-          [=](const std::string& text) {
-            std::string reason;
-            if (!parse_seconds_strict(text, max, value, &reason)) throw CLI::ValidationError(option_name, reason);
-          },
-          description)
-      ->type_name("SECONDS");
+  return add_strict_option(app, name, "SECONDS", description, [=](const std::string& text, std::string* reason) {
+    return parse_seconds_strict(text, max, value, reason);
+  });
 }
 
 }  // namespace hafuzz

@@ -62,10 +62,7 @@ class Allocator {
     if constexpr (CHECKED) {
       if (!check_block(ptr, Use::inspect).live) return 0;
     }
-    Seg* s = segment_of<Config>(ptr);
-    P* page = s->page_of(ptr);
-    const uint8_t* start = block_start(page, ptr);
-    return page->size() - static_cast<size_t>(static_cast<const uint8_t*>(ptr) - start);
+    return block_usable_size(ptr);
   }
 
   static void* realloc(void* ptr, size_t size) {
@@ -80,7 +77,7 @@ class Allocator {
       free(ptr);
       return nullptr;
     }
-    const size_t usable = usable_size(ptr);
+    const size_t usable = block_usable_size(ptr);  // checked above
     // Keep the block when the new size fits and would not waste more than half of it.
     if (size <= usable && size >= usable / 2) return ptr;
     if (size > usable) {
@@ -109,6 +106,14 @@ class Allocator {
   }
 
  private:
+  // Usable bytes from `ptr`, a live block's pointer (unchecked).
+  static size_t block_usable_size(const void* ptr) {
+    Seg* s = segment_of<Config>(ptr);
+    P* page = s->page_of(ptr);
+    const uint8_t* start = block_start(page, ptr);
+    return page->size() - static_cast<size_t>(static_cast<const uint8_t*>(ptr) - start);
+  }
+
   // The first byte of the block that `ptr` (a block start or an aligned address inside the
   // block) belongs to.
   static const uint8_t* block_start(P* page, const void* ptr) {
@@ -270,12 +275,7 @@ class Allocator {
     Seg* s = segment_of_page(page);
     if (HA_LIKELY(s->block_states.set_allocated(static_cast<size_t>(page - s->pages), page->index_of(block))))
       return true;
-    BlockFacts facts;
-    facts.address = block;
-    facts.block = block;
-    facts.block_bytes = page->size();
-    facts.detail = "the free list handed out a block that is still allocated";
-    report_heap_error(ReportKind::free_list_corruption, facts);
+    page->report_free_list_corruption(block, block, "the free list handed out a block that is still allocated");
     return false;
   }
 

@@ -237,18 +237,23 @@ struct alignas(128) Page {
     const uintptr_t next = Codec::decode(load_link(block), block, keys);
     if constexpr (Config::MITIGATIONS.has(Mitigation::validated_free_list)) {
       if (HA_UNLIKELY(!is_block_or_null(next))) {
-        report_bad_link(block, next);
+        report_free_list_corruption(reinterpret_cast<void*>(next), block,
+                                    "the link in this free block points outside its page's blocks");
         return 0;
       }
     }
     return next;
   }
-  [[gnu::cold, gnu::noinline]] void report_bad_link(void* block, uintptr_t next) const {
+
+ public:
+  // The one report of a free list of this page gone wrong: `address` is what it pointed at.
+  [[gnu::cold, gnu::noinline]] void report_free_list_corruption(const void* address, const void* block,
+                                                                const char* detail) const {
     BlockFacts facts;
-    facts.address = reinterpret_cast<void*>(next);
+    facts.address = address;
     facts.block = block;
     facts.block_bytes = size();
-    facts.detail = "the link in this free block points outside its page's blocks";
+    facts.detail = detail;
     report_heap_error(ReportKind::free_list_corruption, facts);
   }
 };

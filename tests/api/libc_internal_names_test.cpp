@@ -8,17 +8,9 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "libc_internal_names.h"
 #include "opaque.h"
 #include "stats_snapshot.h"
-
-extern "C" {
-// glibc's internal names (exported by libc.so.6, not declared by any header).
-void* __libc_malloc(size_t size);
-void __libc_free(void* ptr);
-void* __libc_calloc(size_t count, size_t size);
-void* __libc_realloc(void* ptr, size_t size);
-void* __libc_memalign(size_t alignment, size_t size);
-}
 
 namespace {
 
