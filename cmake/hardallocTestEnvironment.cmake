@@ -8,7 +8,8 @@
 # when any process reported, and its output is the summary (processes seen, reports by kind with
 # their first lines and programs).
 #
-#   HARDENED  preload libhardalloc-hardened.so (configuring fails while it is not built)
+#   HARDENED  preload libhardalloc-hardened.so, which reports heap misuse (configuring fails
+#             when it is missing)
 #   OPTIONS   more HARDALLOC_OPTIONS, e.g. print_stats=1 (not log_path)
 #   LOG_DIR   default ${CMAKE_CURRENT_BINARY_DIR}/hardalloc-logs
 #   NAME      prefix of the two added tests, default hardalloc (use another for a second call)
@@ -35,8 +36,7 @@ function(hardalloc_test_environment)
     get_filename_component(library_dir ${library} DIRECTORY)
     set(library ${library_dir}/libhardalloc-hardened.so)
     if(NOT EXISTS ${library})
-      message(FATAL_ERROR "hardalloc_test_environment: HARDENED: the hardened library is not built yet "
-                          "(no libhardalloc-hardened.so in ${library_dir})")
+      message(FATAL_ERROR "hardalloc_test_environment: HARDENED: no libhardalloc-hardened.so in ${library_dir}")
     endif()
   endif()
 

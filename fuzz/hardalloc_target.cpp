@@ -1,37 +1,31 @@
-// hardalloc through its prefixed API, beside the process's malloc. The prefixed library has
-// no C++ operators, so operator new ops are skipped here (they run when libhardalloc.so is
-// the target of a child process).
+// hardalloc through its prefixed APIs, beside the process's malloc: the fast build (ha_*) and
+// the hardened one (ha_hardened_*). The prefixed libraries have no C++ operators, so operator
+// new ops are skipped here (they run when libhardalloc.so is the target of a child process).
 #include "hardalloc_target.h"
 
 #include <hardalloc.h>
+#include <hardalloc_hardened.h>
 
 #include <cstdint>
 
 namespace hafuzz {
-namespace {
 
-std::size_t hardalloc_usable_size(void* block) { return ha_malloc_usable_size(block); }
-
-}  // namespace
+// The target of the prefixed API whose names start with `prefix`.
+#define HARDALLOC_PREFIXED_TARGET(label, prefix)                                                          \
+  AllocatorTarget {                                                                                       \
+    label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
+        prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
+        [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
+        prefix##free_aligned_sized, false, false, SIZE_MAX                                                \
+  }
 
 const AllocatorTarget& hardalloc_target() {
-  static const AllocatorTarget target{"hardalloc",
-                                      ha_malloc,
-                                      ha_free,
-                                      ha_calloc,
-                                      ha_realloc,
-                                      ha_reallocarray,
-                                      ha_posix_memalign,
-                                      ha_aligned_alloc,
-                                      ha_memalign,
-                                      ha_valloc,
-                                      ha_pvalloc,
-                                      hardalloc_usable_size,
-                                      ha_free_sized,
-                                      ha_free_aligned_sized,
-                                      false,
-                                      false,
-                                      SIZE_MAX};
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc", ha_);
+  return target;
+}
+
+const AllocatorTarget& hardalloc_hardened_target() {
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc-hardened", ha_hardened_);
   return target;
 }
 

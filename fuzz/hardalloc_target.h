@@ -1,4 +1,5 @@
-// hardalloc's prefixed API as a target; linked only where hardalloc::prefixed exists.
+// hardalloc's prefixed APIs as targets, fast and hardened; linked only where hardalloc::prefixed
+// exists.
 #pragma once
 
 #include "allocator_target.h"
@@ -6,5 +7,6 @@
 namespace hafuzz {
 
 const AllocatorTarget& hardalloc_target();
+const AllocatorTarget& hardalloc_hardened_target();
 
 }  // namespace hafuzz

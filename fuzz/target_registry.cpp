@@ -14,8 +14,9 @@ std::unique_ptr<TargetRunner> make_target_runner(const std::string& spec, bool f
   if (spec == "system") return make_in_process_runner(system_target());
 #if HA_FUZZ_HAVE_HARDALLOC
   if (spec == "hardalloc") return make_in_process_runner(hardalloc_target());
+  if (spec == "hardalloc-hardened") return make_in_process_runner(hardalloc_hardened_target());
 #endif
-  *error = "unknown target '" + spec + "' (hardalloc, system, or a path to an allocator .so)";
+  *error = "unknown target '" + spec + "' (hardalloc, hardalloc-hardened, system, or a path to an allocator .so)";
   return nullptr;
 }
 

@@ -175,6 +175,28 @@ const Options& options() {
   return g_options;
 }
 
+void warn_about_missing_mitigations(Mitigations compiled, const Options& o) {
+  const Options defaults;
+  struct Need {
+    bool asked;
+    Mitigation mitigation;
+    const char* text;
+  };
+  const Need needs[] = {
+      {o.quarantine_blocks != defaults.quarantine_blocks || o.quarantine_bytes != defaults.quarantine_bytes,
+       Mitigation::quarantine, "quarantine_blocks/quarantine_bytes tune the quarantine"},
+      {o.zero_on_free != defaults.zero_on_free, Mitigation::free_fill, "zero_on_free tunes the free-block fill"},
+      {o.guard_page_interval != defaults.guard_page_interval, Mitigation::guard_pages,
+       "guard_page_interval tunes the guard pages"},
+  };
+  for (const Need& need : needs) {
+    if (!need.asked || compiled.has(need.mitigation)) continue;
+    Writer out(log_fd());
+    log_block_prefix(out);
+    out.text("warning: option ").text(need.text).text(", which this library does not compile in; ignored\n");
+  }
+}
+
 void print_options(int fd) {
   Writer out(fd);
   log_block_prefix(out);

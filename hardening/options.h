@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "hardening/mitigations.h"
+
 namespace hardalloc {
 
 // The value of a path option: a copy, so that it outlives changes to the environment.
@@ -37,6 +39,10 @@ size_t parse_options(const char* text, size_t length, Options& out, OptionWarnin
 // no allocation). Opens the log sink (log_path) before anything is printed; warnings and the
 // verbose table go there.
 const Options& options();
+
+// Warns once on the log sink about each option set away from its default that tunes a
+// mitigation `compiled` lacks (e.g. quarantine_blocks in the fast library): it has no effect.
+void warn_about_missing_mitigations(Mitigations compiled, const Options& o);
 
 // Prints the table of options in force to fd, as one block (hardening/log_sink.h).
 void print_options(int fd);

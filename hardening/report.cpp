@@ -106,7 +106,9 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
     }
     w.text(" in thread ").number(static_cast<uint64_t>(syscall(SYS_gettid))).text("\n");
     if (facts.detail != nullptr) {
-      w.text("  ").text(facts.detail).text("\n");
+      w.text("  ").text(facts.detail);
+      if (facts.number_name != nullptr) w.text(": ").text(facts.number_name).text(" ").number(facts.number);
+      w.text("\n");
     }
     w.text("  detected at:\n");
     // Frame 0 is this function: the stack starts where the misuse was detected.

@@ -36,6 +36,10 @@ struct BlockFacts {
   size_t requested_bytes = 0;
   bool requested_known = false;
   const char* detail = nullptr;  // one more line, e.g. "the block was freed before"
+  // A number that completes the detail line as "DETAIL: NUMBER_NAME N", e.g. the offset of the
+  // first bad byte of an overflow or the size a sized free was given; not printed when null.
+  const char* number_name = nullptr;
+  size_t number = 0;
 };
 
 // Writes the report and aborts, or returns when abort_on_error=0 (the caller must then leave the

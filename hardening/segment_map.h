@@ -16,12 +16,14 @@ namespace hardalloc {
 template <class Config>
 class SegmentMap {
  public:
-  enum : uint8_t { NONE = 0, SEGMENT_START = 1, SEGMENT_REST = 2 };
+  // UNMAPPED: a segment of ours was here and went back to the OS; a pointer into it is stale (a
+  // block freed before), until another segment of ours takes the address again.
+  enum : uint8_t { NONE = 0, SEGMENT_START = 1, SEGMENT_REST = 2, UNMAPPED = 3 };
 
   // Records a segment of `bytes` mapped at `base` (SEGMENT_BYTES-aligned); false when the map
   // itself cannot be mapped (the caller then fails the allocation).
   static bool add(const void* base, size_t bytes) { return set(base, bytes, SEGMENT_START, SEGMENT_REST); }
-  static void remove(const void* base, size_t bytes) { set(base, bytes, NONE, NONE); }
+  static void remove(const void* base, size_t bytes) { set(base, bytes, UNMAPPED, UNMAPPED); }
 
   // What the granule of `p` holds.
   static uint8_t lookup(const void* p) {

@@ -47,6 +47,7 @@ done
 LD_LIBRARY_PATH=$lib "$scratch/install_consumer/use_shared"
 "$scratch/install_consumer/use_prefixed"
 "$scratch/install_consumer/use_static"
+LD_LIBRARY_PATH=$lib "$scratch/install_consumer/use_hardened"
 "$scratch/install_consumer_c/use_static_c"
 "$scratch/install_consumer_c/use_prefixed_c"
 

@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include "alloc/heap.h"
+#include "hardening/block_canary.h"
+#include "hardening/free_fill.h"
 #include "hardening/report.h"
 #include "hardening/segment_map.h"
 
@@ -27,6 +29,12 @@ class Allocator {
   // Every block's allocated state is tracked and every pointer checked before use: malloc and
   // free then always take the generic paths, where the checks live.
   static constexpr bool CHECKED = Config::MITIGATIONS.has(Mitigation::block_states);
+  // The requested size is known exactly (canaries): usable size is the request, and sized frees
+  // are checked against it.
+  static constexpr bool CANARIES = Config::MITIGATIONS.has(Mitigation::canaries);
+  static constexpr bool FILLED = Config::MITIGATIONS.has(Mitigation::free_fill);
+  // Bytes every request needs beyond what it asks for (the canary's tail word).
+  static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
 
   HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
     if constexpr (CHECKED) return malloc_generic(size, false);
@@ -57,35 +65,46 @@ class Allocator {
     return malloc_generic(total, true);
   }
 
+  // With canaries, the size the block was requested with (so that a program filling its usable
+  // size stays inside the canary); else every byte up to the block's end.
   static size_t usable_size(const void* ptr) {
     if (ptr == nullptr) return 0;
     if constexpr (CHECKED) {
       if (!check_block(ptr, Use::inspect).live) return 0;
+    }
+    if constexpr (CANARIES) {
+      const uint8_t* end = checked_user_end(ptr);
+      return end == nullptr ? 0 : static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
     }
     return block_usable_size(ptr);
   }
 
   static void* realloc(void* ptr, size_t size) {
     if (ptr == nullptr) return malloc(size);
+    size_t kept = 0;  // the bytes a move must copy
     if constexpr (CHECKED) {
-      if (!check_block(ptr, Use::inspect).live) {  // reported; the block is left alone
-        errno = EINVAL;
-        return nullptr;
-      }
+      if (!check_block(ptr, Use::inspect).live) return fail_einval();  // reported; the block is left alone
+    }
+    if constexpr (CANARIES) {
+      const uint8_t* end = checked_user_end(ptr);
+      if (end == nullptr) return fail_einval();  // reported; the block is left alone
+      kept = static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
     }
     if (size == 0) {  // glibc: frees and returns NULL (C23 leaves it undefined)
       free(ptr);
       return nullptr;
     }
-    const size_t usable = block_usable_size(ptr);  // checked above
-    // Keep the block when the new size fits and would not waste more than half of it.
-    if (size <= usable && size >= usable / 2) return ptr;
-    if (size > usable) {
+    const size_t room = block_usable_size(ptr) - TAIL;  // checked above
+    if constexpr (!CANARIES) kept = room;
+    // Keep the block when the new size fits and would not waste more than half of it (or, with
+    // canaries, does not shrink the request: a grow within the slack).
+    if (size <= room && (size >= room / 2 || size >= kept)) return set_request_end(ptr, size);
+    if (size > room) {
       if (void* grown = grow_dedicated(ptr, size)) return grown;
     }
     void* fresh = malloc(size);
     if (fresh == nullptr) return nullptr;  // errno set by malloc; the old block is untouched
-    copy_bytes(fresh, ptr, size < usable ? size : usable);
+    copy_bytes(fresh, ptr, size < kept ? size : kept);
     free(ptr);
     return fresh;
   }
@@ -127,68 +146,69 @@ class Allocator {
     if (HA_UNLIKELY(tl_heap_done<Config>)) return late_malloc(size, zero);
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
-    if (size > LARGE_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    if (size > LARGE_BLOCK_MAX - TAIL) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     return heap_malloc(h, size, zero);
   }
 
   // An allocation by a thread whose heap was torn down (HeapOps::late_heap explains why).
   HA_NOINLINE static void* late_malloc(size_t size, bool zero) noexcept {
-    if (size > LARGE_BLOCK_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    if (size > LARGE_BLOCK_MAX - TAIL) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     LockGuard guard(Ops::late_lock());
     return heap_malloc(Ops::late_heap(), size, zero);
   }
 
   static void* heap_malloc(H* h, size_t size, bool zero) {
-    const size_t bin = bin_of(size);
+    const size_t bin = bin_of(size + TAIL);
     P* page = Ops::find_page(h, bin);
     if (page == nullptr) return fail_enomem();
     const bool was_zero = page->free_is_zero;
-    void* block = page->pop_free();
+    auto* block = static_cast<uint8_t*>(page->pop_free());
     if constexpr (CHECKED) {
       if (HA_UNLIKELY(!mark_allocated(page, block))) return heap_malloc(h, size, zero);  // reported; leaked
     }
+    if constexpr (FILLED) {
+      if (HA_UNLIKELY(!fill_intact(page, block))) return heap_malloc(h, size, zero);  // reported; leaked
+    }
     if (zero) zero_bytes(block, was_zero ? sizeof(uintptr_t) : size);
+    if constexpr (CANARIES) BlockCanary::write(block + page->size(), block + size);
     return block;
   }
 
   static void* dedicated_alloc(size_t size, size_t alignment, bool zero) {
     if (size > MAX_REQUEST) return fail_enomem();
     Ops::purge_if_due();
-    Seg* s = Pool::acquire_dedicated(size, alignment);
+    Seg* s = Pool::acquire_dedicated(size + TAIL, alignment);
     if (s == nullptr) return fail_enomem();
     P& page = s->pages[0];
+    s->requested_bytes = size;
     if (zero && !s->is_zero) zero_bytes(page.area, size);
+    if constexpr (CANARIES) BlockCanary::write(page.area + page.size(), page.area + size);
     return page.area;
   }
 
   HA_NOINLINE static void free_generic(Seg* s, P* page, void* ptr) noexcept {
-    if (s->kind == SegmentKind::dedicated) {
-      Pool::release_dedicated(s);
-      Ops::purge_if_due();
-      return;
-    }
-    void* block = const_cast<uint8_t*>(block_start(page, ptr));
-    H* h = tl_heap<Config>;
-    H* owner = s->owner.load(std::memory_order_relaxed);
-    LockGuard late;  // held when the late heap adopts the segment
-    if (owner != h) {
-      if (owner != nullptr || (h = Ops::try_reclaim_on_free(s, &late)) == nullptr) {
-        if (page->push_thread(block)) Ops::notify_owner(page);  // took TF_FULL: tell the owner
-        return;
-      }
-    }
-    if (page->push_local(block) == 0)
-      Ops::page_retire(h, page);
-    else if (page->flags.get() & PAGE_IN_FULL)
-      Ops::unfull(h, page);
+    Ops::release_block(s, page, const_cast<uint8_t*>(block_start(page, ptr)));
   }
 
   // A large or huge block grows without a copy where it can; nullptr where it cannot.
   static void* grow_dedicated(void* ptr, size_t size) {
     Seg* s = segment_of<Config>(ptr);
     if (s->kind != SegmentKind::dedicated) return nullptr;
-    Seg* grown = Pool::grow_dedicated(s, size);
-    return grown == nullptr ? nullptr : grown->pages[0].area;
+    Seg* grown = Pool::grow_dedicated(s, size + TAIL);
+    if (grown == nullptr) return nullptr;
+    grown->requested_bytes = size;
+    return set_request_end(grown->pages[0].area, size);
+  }
+
+  // With canaries, records that the program's bytes at `ptr` (a live block's pointer) now end
+  // after `size`; returns ptr.
+  static void* set_request_end(void* ptr, size_t size) {
+    if constexpr (CANARIES) {
+      auto* p = static_cast<uint8_t*>(ptr);
+      P* page = segment_of<Config>(p)->page_of(p);
+      BlockCanary::write(const_cast<uint8_t*>(block_start(page, p)) + page->size(), p + size);
+    }
+    return ptr;
   }
 
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {
@@ -209,7 +229,7 @@ class Allocator {
         page->set_flags(page->flags.get() | PAGE_HAS_ALIGNED, tl_heap<Config>);
         if constexpr (CHECKED) record_aligned(page, p, aligned);
       }
-      return aligned;
+      return set_request_end(aligned, size);
     }
     return dedicated_alloc(size, alignment, false);
   }
@@ -219,6 +239,7 @@ class Allocator {
   enum class Use { free, inspect };
   struct Checked {
     bool live = false;
+    uint8_t* block = nullptr;  // the block's start
   };
 
   // Reports and returns {false} unless `ptr` is what malloc handed out and still live; for
@@ -230,8 +251,13 @@ class Allocator {
     Seg* s = segment_of<Config>(ptr);
     const uint8_t granule = SegmentMap<Config>::lookup(s);
     if (granule != SegmentMap<Config>::SEGMENT_START) {
-      report_heap_error(granule == SegmentMap<Config>::NONE ? ReportKind::foreign_free : ReportKind::interior_free,
-                        facts);
+      if (granule == SegmentMap<Config>::UNMAPPED) {
+        facts.detail = "the block's memory went back to the OS when it was freed before";
+        report_heap_error(ReportKind::double_free, facts);
+      } else {
+        report_heap_error(granule == SegmentMap<Config>::NONE ? ReportKind::foreign_free : ReportKind::interior_free,
+                          facts);
+      }
       return {};
     }
     P* page = s->page_of(ptr);
@@ -241,32 +267,43 @@ class Allocator {
       return {};
     }
     const size_t index = page->index_of(p);
-    const uint8_t* start = page->block_at(index);
+    uint8_t* start = page->block_at(index);
     facts.block = start;
     facts.block_bytes = page->size();
     if (s->kind == SegmentKind::dedicated) {
       facts.requested_bytes = s->requested_bytes;
       facts.requested_known = true;
     }
-    if (start != p && !aligned_recorded(page, start, p)) {
+    const size_t page_index = static_cast<size_t>(page - s->pages);
+    // A pointer inside a block that is free already: a double free of an aligned pointer (its
+    // record may be gone with the fill), or an interior one; either way the block was freed.
+    const bool allocated = s->block_states.is_allocated(page_index, index);
+    if (start != p && allocated && !aligned_recorded(page, start, p)) {
       report_heap_error(ReportKind::interior_free, facts);
       return {};
     }
-    const size_t page_index = static_cast<size_t>(page - s->pages);
-    const bool live = use == Use::free ? s->block_states.set_free(page_index, index)
-                                       : s->block_states.is_allocated(page_index, index);
+    const bool live = use == Use::free ? allocated && s->block_states.set_free(page_index, index) : allocated;
     if (!live) {
       facts.detail = use == Use::free ? "the block was freed before" : "the block was freed before this use";
       report_heap_error(ReportKind::double_free, facts);
       return {};
     }
-    return {true};
+    return {true, start};
   }
 
   HA_NOINLINE static void checked_free(void* ptr) noexcept {
-    if (!check_block(ptr, Use::free).live) return;  // reported; the block is left alone
+    const Checked c = check_block(ptr, Use::free);
+    if (!c.live) return;  // reported; the block is left alone
     Seg* s = segment_of<Config>(ptr);
-    free_generic(s, s->page_of(ptr), ptr);
+    P* page = s->page_of(ptr);
+    if constexpr (CANARIES) {
+      if (checked_user_end(ptr) == nullptr) return;  // reported; the block is leaked, not reused
+    }
+    if constexpr (FILLED) FreeFill::fill(c.block, page->size());
+    if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine))
+      Ops::quarantine_block(s, page, c.block);
+    else
+      Ops::release_block(s, page, c.block);
   }
 
   // Returns false when the block was already marked allocated: the free list handed out a live
@@ -279,6 +316,72 @@ class Allocator {
     return false;
   }
 
+  // Free-fill: a block about to be handed out must still hold its fill; else it is reported
+  // (write-after-free) and false returned: the caller leaks the block (marked free, on no list).
+  static bool fill_intact(P* page, uint8_t* block) {
+    if (HA_LIKELY(FreeFill::check(block, page->size()))) return true;
+    Seg* s = segment_of_page(page);
+    s->block_states.set_free(static_cast<size_t>(page - s->pages), page->index_of(block));
+    return false;
+  }
+
+  // Canaries: where the program's bytes of live block pointer `ptr` end; nullptr, after a report
+  // (overflow), when the bytes past them were overwritten.
+  static const uint8_t* checked_user_end(const void* ptr) {
+    auto* p = static_cast<uint8_t*>(const_cast<void*>(ptr));
+    Seg* s = segment_of<Config>(p);
+    P* page = s->page_of(p);
+    uint8_t* start = const_cast<uint8_t*>(block_start(page, p));
+    uint8_t* block_end = start + page->size();
+    uint8_t* bad = BlockCanary::first_bad_byte(block_end, page->size());
+    if (HA_LIKELY(bad == nullptr)) return BlockCanary::user_end(block_end, page->size());
+    BlockFacts facts;
+    facts.address = ptr;
+    facts.block = start;
+    facts.block_bytes = page->size();
+    if (uint8_t* end = BlockCanary::user_end(block_end, page->size())) {
+      facts.requested_bytes = static_cast<size_t>(end - p);
+      facts.requested_known = true;
+    }
+    facts.detail = "bytes past the requested size were overwritten";
+    facts.number_name = "first bad byte at offset";
+    facts.number = static_cast<size_t>(bad - p);
+    report_heap_error(ReportKind::overflow, facts);
+    return nullptr;
+  }
+
+ public:
+  // Sized frees (free_sized, free_aligned_sized, sized and aligned operator delete): with
+  // canaries the request is known, so `size` must equal it and `ptr` have `alignment` (C23
+  // 7.24.3.4, C++17 [new.delete.single]); else it is reported (size-mismatch) and false returned:
+  // the caller leaves the block alone. Without canaries only a size above the block's usable
+  // size is caught (checked builds). Returns true when the caller may free.
+  static bool sized_free_matches(void* ptr, size_t alignment, size_t size) {
+    if (ptr == nullptr) return true;
+    if constexpr (CHECKED) {
+      if (!check_block(ptr, Use::inspect).live) return false;  // reported
+    }
+    size_t usable = block_usable_size(ptr);
+    if constexpr (CANARIES) {
+      const uint8_t* end = checked_user_end(ptr);
+      if (end == nullptr) return false;  // reported
+      usable = static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
+    }
+    const bool misaligned = !is_power_of_two(alignment) || reinterpret_cast<uintptr_t>(ptr) % alignment != 0;
+    if (CANARIES ? size == usable && !misaligned : size <= usable && !misaligned) return true;
+    BlockFacts facts;
+    facts.address = ptr;
+    facts.detail = misaligned ? "the alignment given to the sized free is not the block's"
+                              : "the size given to the sized free is not the size requested";
+    facts.number_name = misaligned ? "alignment given" : "size given";
+    facts.number = misaligned ? alignment : size;
+    facts.requested_bytes = usable;
+    facts.requested_known = CANARIES;
+    report_heap_error(ReportKind::size_mismatch, facts);
+    return false;
+  }
+
+ private:
   // An aligned address handed out inside a block keeps its distance from the block start,
   // encoded with the page's keys, in the word before it (padding the program does not own), so
   // that free can tell it from an interior pointer.
@@ -297,6 +400,10 @@ class Allocator {
 
   static void* fail_enomem() {
     errno = ENOMEM;
+    return nullptr;
+  }
+  static void* fail_einval() {
+    errno = EINVAL;
     return nullptr;
   }
 

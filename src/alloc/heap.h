@@ -28,7 +28,9 @@
 
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
+#include "hardening/block_canary.h"
 #include "hardening/options.h"
+#include "hardening/quarantine.h"
 #include "mem/page.h"
 #include "mem/segment.h"
 #include "mem/segment_pool.h"
@@ -49,6 +51,9 @@ template <class Config>
 constinit inline Page<Config> g_empty_page{};
 
 template <class Config>
+using QuarantineOf = std::conditional_t<Config::MITIGATIONS.has(Mitigation::quarantine), Quarantine, NoQuarantine>;
+
+template <class Config>
 struct Heap {
   // Fast path: direct[(size + 15) / 16] is the first page of that size's class, or the empty page.
   Page<Config>* direct[DIRECT_COUNT];
@@ -62,12 +67,13 @@ struct Heap {
   uint32_t slow_path_count = 0;
   uint64_t random_state = 0;
   Heap* pool_next = nullptr;
+  [[no_unique_address]] QuarantineOf<Config> quarantine;  // owner thread only
 
   constexpr Heap() {
     for (auto& d : direct) d = &g_empty_page<Config>;
   }
 
-  uint64_t next_random() {  // splitmix64: only to draw free-list keys
+  uint64_t next_random() {  // splitmix64: free-list keys and the order of carved blocks
     uint64_t z = (random_state += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -97,7 +103,16 @@ class HeapOps {
 
  public:
   static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
+  static constexpr bool QUARANTINE = Config::MITIGATIONS.has(Mitigation::quarantine);
   static constexpr bool RELEASE_LARGE_AT_ONCE = !Config::MITIGATIONS.has(Mitigation::block_states);
+
+  // The guard at the end of page `index`'s area: every guard_page_interval-th page (counting
+  // from 0) of a small or medium segment; a large segment's one page always ends in one.
+  static size_t guard_bytes(const Seg* s, size_t index) {
+    if constexpr (GUARD == 0) return 0;
+    const uint64_t interval = options().guard_page_interval;
+    return s->kind == SegmentKind::large || (interval != 0 && index % interval == 0) ? GUARD : 0;
+  }
 
   // The calling thread's heap, created on first use; nullptr only when out of memory. Not for a
   // thread whose heap was torn down (tl_heap_done): see late_heap().
@@ -124,7 +139,7 @@ class HeapOps {
     if (p == nullptr) return nullptr;
     h->queues[bin].push_front(p);
     update_direct(h, bin);
-    p->extend();
+    p->extend(carve_random(h));
     return p;
   }
 
@@ -150,6 +165,44 @@ class HeapOps {
       update_direct(h, p->bin);
     }
     page_free(h, p);
+  }
+
+  // Gives a block back to its page: `block` is a block start (or a dedicated block) that the
+  // program freed and every check passed. The calling thread's own pages take it on local_free;
+  // other threads' pages on thread_free; an abandoned segment's page is adopted first.
+  static void release_block(Seg* s, P* page, void* block) {
+    if (s->kind == SegmentKind::dedicated) {
+      Pool::release_dedicated(s);
+      purge_if_due();
+      return;
+    }
+    H* h = tl_heap<Config>;
+    H* owner = s->owner.load(std::memory_order_relaxed);  // relaxed: only compared with our heap
+    LockGuard late;                                       // held when the late heap adopts the segment
+    if (owner != h) {
+      if (owner != nullptr || (h = try_reclaim_on_free(s, &late)) == nullptr) {
+        if (page->push_thread(block)) notify_owner(page);  // took TF_FULL: tell the owner
+        return;
+      }
+    }
+    if (page->push_local(block) == 0)
+      page_retire(h, page);
+    else if (page->flags.get() & PAGE_IN_FULL)
+      unfull(h, page);
+  }
+
+  // Mitigation::quarantine: a freed block (checked, marked free, filled) waits in the calling
+  // thread's quarantine; what leaves it is released. A thread whose heap is gone, or that cannot
+  // get one, releases at once.
+  static void quarantine_block(Seg* s, P* page, void* block) {
+    H* h = tl_heap_done<Config> ? nullptr : thread_heap();
+    if (h == nullptr) {
+      release_block(s, page, block);
+      return;
+    }
+    const Options& o = options();
+    h->quarantine.push(block, page->size(), static_cast<uint32_t>(o.quarantine_blocks), o.quarantine_bytes,
+                       &release_quarantined);
   }
 
   // The owner freed into a page of its full queue that still has live blocks.
@@ -207,6 +260,7 @@ class HeapOps {
   // Returns free memory the heap holds: collects thread frees into every page, frees empty pages
   // and, with force (or once their delay has passed), purges free pages and segments.
   static void collect(H* h, bool force) {
+    if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);
     collect_all_pages(h);
     purge_expired(h, os_now_ms(), force);
   }
@@ -231,12 +285,21 @@ class HeapOps {
     if (HA_LIKELY(process_state_.load(std::memory_order_acquire) == READY)) return true;
     LockGuard guard(process_lock_);
     if (process_state_.load(std::memory_order_relaxed) == READY) return true;
-    options();
+    const Options& o = options();
     if (!os_page_size_matches() || !os_thread_key_create(&exit_key_, &thread_exit)) return false;
+    if constexpr (Config::MITIGATIONS.has(Mitigation::canaries)) BlockCanary::init_secret();
+    if constexpr (Config::MITIGATIONS.has(Mitigation::free_fill)) FreeFill::init(o.zero_on_free);
     os_register_fork_handlers(
         &lock_all_for_fork, [] { unlock_all_after_fork(false); }, [] { unlock_all_after_fork(true); });
-    process_state_.store(READY, std::memory_order_release);  // publishes exit_key_
+    process_state_.store(READY, std::memory_order_release);  // publishes exit_key_ and the secrets
     return true;
+  }
+
+  // Visits every abandoned segment under the abandoned-list lock (ha_check_heap).
+  template <class Visit>
+  static void for_each_abandoned(Visit&& visit) {
+    LockGuard guard(abandoned_lock_);
+    for (Seg* s = abandoned_.first; s != nullptr; s = s->next) visit(s);
   }
 
   // After a thread's heap is torn down, glibc may still run thread-specific-data destructors
@@ -275,6 +338,22 @@ class HeapOps {
     return (size_t{1} << s->page_shift) - (index == 0 ? Pool::HEADER : 0);
   }
 
+  // A block leaving the quarantine must still hold its fill (free_fill): this catches a write
+  // after free into blocks of every size, huge ones included; a written one is leaked.
+  static void release_quarantined(Quarantine::Entry e) {
+    if constexpr (Config::MITIGATIONS.has(Mitigation::free_fill)) {
+      if (!FreeFill::check(e.block, e.bytes)) return;  // reported
+    }
+    Seg* s = segment_of<Config>(e.block);
+    release_block(s, s->page_of(e.block), e.block);
+  }
+
+  // Randomness for the order of freshly carved blocks (Mitigation::quarantine), else none.
+  static uint64_t carve_random(H* h) {
+    if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine)) return h->next_random();
+    return 0;
+  }
+
   // True when the fast path already reaches `p` for this class (or has no entry for it).
   static bool direct_points_at(const H* h, size_t bin, const P* p) {
     const size_t block = bin_block_size(bin);
@@ -295,9 +374,9 @@ class HeapOps {
     PageQueue<Config>& q = h->queues[bin];
     for (P* p = q.first; p != nullptr;) {
       P* next = p->next;
-      if (p->free == nullptr) p->refill();
+      if (p->free == nullptr) p->refill(carve_random(h));
       if (p->free != nullptr || move_to_full(h, p)) {
-        if (p->free == nullptr) p->refill();
+        if (p->free == nullptr) p->refill(carve_random(h));
         if (p != q.first) {
           q.remove(p);
           q.push_front(p);
@@ -375,7 +454,7 @@ class HeapOps {
     const uint64_t bit = uint64_t{1} << index;
     p.bin = static_cast<uint8_t>(bin);
     p.block_size.set(block);
-    p.reserved = static_cast<uint32_t>((area - GUARD) / block);
+    p.reserved = static_cast<uint32_t>((area - guard_bytes(s, index)) / block);
     p.capacity = 0;
     p.used.set(0);
     p.free = nullptr;
@@ -390,7 +469,7 @@ class HeapOps {
     if constexpr (!std::is_empty_v<BlockStatesOf<Config>>) s->block_states.clear_page(index);
     s->purge_mask &= ~bit;
     if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
-    if constexpr (GUARD != 0) os_protect(p.area + area - GUARD, GUARD);
+    if (guard_bytes(s, index) != 0) os_protect(p.area + area - GUARD, GUARD);
     s->used_mask |= bit;
     ++s->used_pages;
     g_stat_counters<Config>.page_bytes_in_use.add(area);
@@ -402,7 +481,7 @@ class HeapOps {
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
     p->wait_notified();  // a remote freer may still be telling us about this page
-    if constexpr (GUARD != 0) os_unprotect(p->area + area - GUARD, GUARD);
+    if (guard_bytes(s, index) != 0) os_unprotect(p->area + area - GUARD, GUARD);
     p->in_use = false;
     p->block_size.set(0);
     p->heap.store(nullptr, std::memory_order_relaxed);
@@ -515,6 +594,7 @@ class HeapOps {
   static void thread_exit(void* value) {
     H* h = static_cast<H*>(value);
     if (h == nullptr || h != tl_heap<Config>) return;
+    if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);  // while the pages are still ours
     tl_heap<Config> = &g_empty_heap<Config>;
     tl_heap_done<Config> = true;
     collect_all_pages(h);

@@ -18,11 +18,12 @@
 //   mallopt                1 for the options glibc defines (no effect), 0 for unknown ones
 //   mallinfo               int fields saturate at INT_MAX
 //   (glibc_extensions.h maps glibc's extensions; README.md, "glibc's extensions")
-//   free_sized(p, n), free_aligned_sized(p, a, n): C23 makes a wrong n or a undefined. Release
-//                          builds ignore both (the block knows its size); checked builds (debug,
-//                          sanitizers) report and abort when n exceeds the block's usable size
-//                          or p lacks alignment a. A smaller wrong n cannot be told from a right
-//                          one without recording every requested size, so it passes.
+//   free_sized(p, n), free_aligned_sized(p, a, n), sized/aligned operator delete: C23 and C++17
+//                          make a wrong n or a undefined. Fast release builds ignore both (the
+//                          block knows its size). Checked builds (debug, sanitizers) report
+//                          size-mismatch when n exceeds the usable size or p lacks alignment a;
+//                          hardened builds know every request exactly (canaries) and report any
+//                          n other than the request. A reported block is left alone.
 #pragma once
 #include <errno.h>
 #include <stdint.h>
@@ -49,6 +50,8 @@ namespace hardalloc {
 template <class Config>
 struct CApi {
   using A = Allocator<Config>;
+  // Sized frees are checked in checked builds and wherever the request is known exactly.
+  static constexpr bool CHECK_SIZES = HA_CHECKED_BUILD || A::CANARIES;
 
   static void* reallocarray(void* p, size_t count, size_t size) {
     size_t total;
@@ -91,14 +94,21 @@ struct CApi {
   // glibc: memalign(page size, size).
 
   static void free_sized(void* p, size_t size) {
-    if constexpr (HA_CHECKED_BUILD) check_sized_free("free_sized", p, 1, size);
+    if constexpr (CHECK_SIZES) {
+      if (!A::sized_free_matches(p, 1, size)) return;  // reported; the block is left alone
+    }
     A::free(p);
   }
 
   static void free_aligned_sized(void* p, size_t alignment, size_t size) {
-    if constexpr (HA_CHECKED_BUILD) check_sized_free("free_aligned_sized", p, alignment, size);
+    if constexpr (CHECK_SIZES) {
+      if (!A::sized_free_matches(p, alignment, size)) return;  // reported; the block is left alone
+    }
     A::free(p);
   }
+
+  // Sized and aligned operator delete: the same rule as free_aligned_sized.
+  static void sized_delete(void* p, size_t alignment, size_t size) { free_aligned_sized(p, alignment, size); }
 
   static void* valloc(size_t size) { return A::aligned(OS_PAGE_BYTES, size); }
 
@@ -114,23 +124,6 @@ struct CApi {
  private:
   // The largest alignment memalign can round up to a power of two (glibc: SIZE_MAX / 2 + 1).
   static constexpr size_t MAX_MEMALIGN_ALIGNMENT = SIZE_MAX / 2 + 1;
-
-  // Checked builds: the size must fit the block and the pointer must have the alignment.
-  HA_NOINLINE static void check_sized_free(const char* name, void* p, size_t alignment, size_t size) {
-    if (p == nullptr) return;
-    const size_t usable = A::usable_size(p);
-    const bool misaligned = !is_power_of_two(alignment) || reinterpret_cast<uintptr_t>(p) % alignment != 0;
-    if (size <= usable && !misaligned) return;
-    {
-      LogBlock report("error: ");
-      report.out().text(name).text("(").hex(reinterpret_cast<uintptr_t>(p)).text(", ");
-      if (alignment != 1) report.out().text("alignment ").number(alignment).text(", ");
-      report.out().text("size ").number(size).text("): the block has ").number(usable).text(" usable bytes");
-      if (misaligned) report.out().text(" and is not aligned to ").number(alignment);
-      report.out().text("\n");
-    }
-    abort();
-  }
 };
 
 }  // namespace hardalloc

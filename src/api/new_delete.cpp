@@ -21,6 +21,7 @@
 #include "api/exports.h"
 
 using hardalloc::api::A;
+using hardalloc::api::C;
 
 // The C++ runtime's entry points, by their mangled names (they are in namespace std and cannot be
 // redeclared weak there). Null when no C++ runtime is linked or preloaded into the process.
@@ -139,12 +140,16 @@ HA_EXPORT_CXX void* operator new[](std::size_t n, std::align_val_t a, const std:
 
 HA_EXPORT_CXX void operator delete(void* p) noexcept { A::free(p); }
 HA_EXPORT_CXX void operator delete[](void* p) noexcept { A::free(p); }
-HA_EXPORT_CXX void operator delete(void* p, std::size_t) noexcept { A::free(p); }
-HA_EXPORT_CXX void operator delete[](void* p, std::size_t) noexcept { A::free(p); }
+HA_EXPORT_CXX void operator delete(void* p, std::size_t n) noexcept { C::sized_delete(p, 1, n); }
+HA_EXPORT_CXX void operator delete[](void* p, std::size_t n) noexcept { C::sized_delete(p, 1, n); }
 HA_EXPORT_CXX void operator delete(void* p, std::align_val_t) noexcept { A::free(p); }
 HA_EXPORT_CXX void operator delete[](void* p, std::align_val_t) noexcept { A::free(p); }
-HA_EXPORT_CXX void operator delete(void* p, std::size_t, std::align_val_t) noexcept { A::free(p); }
-HA_EXPORT_CXX void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { A::free(p); }
+HA_EXPORT_CXX void operator delete(void* p, std::size_t n, std::align_val_t a) noexcept {
+  C::sized_delete(p, static_cast<std::size_t>(a), n);
+}
+HA_EXPORT_CXX void operator delete[](void* p, std::size_t n, std::align_val_t a) noexcept {
+  C::sized_delete(p, static_cast<std::size_t>(a), n);
+}
 HA_EXPORT_CXX void operator delete(void* p, const std::nothrow_t&) noexcept { A::free(p); }
 HA_EXPORT_CXX void operator delete[](void* p, const std::nothrow_t&) noexcept { A::free(p); }
 HA_EXPORT_CXX void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { A::free(p); }

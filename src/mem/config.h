@@ -15,23 +15,43 @@ struct FastConfig {
   static constexpr const char* NAME = "fast";
 };
 
-// The hardened instantiation. It grows as the hardening work lands; today it encodes and
-// validates free-list links, keeps a guard page at the end of every page, and tracks the
-// allocated state of every block (double, invalid, interior and foreign frees).
+// The hardened instantiation, with every mitigation: what tests instantiate and what
+// libhardalloc-hardened exports unless the build names another set (LibraryHardenedConfig).
 struct HardenedConfig {
-  static constexpr Mitigations MITIGATIONS{Mitigation::encoded_free_list, Mitigation::guard_pages,
-                                           Mitigation::validated_free_list, Mitigation::block_states};
+  static constexpr Mitigations MITIGATIONS{
+      Mitigation::encoded_free_list, Mitigation::guard_pages, Mitigation::validated_free_list, Mitigation::block_states,
+      Mitigation::canaries,          Mitigation::free_fill,   Mitigation::quarantine};
+  static constexpr const char* NAME = "hardened";
+};
+
+// What the hardened libraries export: HardenedConfig's set, or the one CMake's
+// -DHARDALLOC_MITIGATIONS=a;b;c names (passed here as HARDALLOC_MITIGATION_LIST, each prefixed
+// with Mitigation::).
+struct LibraryHardenedConfig {
+#ifdef HARDALLOC_MITIGATION_LIST
+  static constexpr Mitigations MITIGATIONS{HARDALLOC_MITIGATION_LIST};
+#else
+  static constexpr Mitigations MITIGATIONS = HardenedConfig::MITIGATIONS;
+#endif
   static constexpr const char* NAME = "hardened";
 };
 
 // Compile-time consistency of a mitigation set.
 template <class Config>
 constexpr bool mitigations_consistent() {
+  constexpr Mitigations SET = Config::MITIGATIONS;
   // Validating a link that is stored in the clear proves nothing an attacker cannot forge.
-  return !Config::MITIGATIONS.has(Mitigation::validated_free_list) ||
-         Config::MITIGATIONS.has(Mitigation::encoded_free_list);
+  const bool links = !SET.has(Mitigation::validated_free_list) || SET.has(Mitigation::encoded_free_list);
+  // Canaries, fill and quarantine act in free's checked path, which block_states selects; the
+  // quarantine relies on the state bit to tell a quarantined block from a live one.
+  const bool checked =
+      SET.has(Mitigation::block_states) ||
+      !(SET.has(Mitigation::canaries) || SET.has(Mitigation::free_fill) || SET.has(Mitigation::quarantine));
+  return links && checked;
 }
-static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>());
+static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>() &&
+                  mitigations_consistent<LibraryHardenedConfig>(),
+              "validated_free_list needs encoded_free_list; canaries, free_fill and quarantine need block_states");
 
 template <class Config>
 using FreeListCodecOf =

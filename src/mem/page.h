@@ -25,6 +25,7 @@
 #include "base/relaxed.h"
 #include "hardening/asan_poison.h"
 #include "hardening/block_link.h"
+#include "hardening/free_fill.h"
 #include "hardening/report.h"
 #include "mem/config.h"
 #include "mem/size_class.h"
@@ -186,38 +187,48 @@ struct alignas(128) Page {
     return count;
   }
   // Refills an empty `free` from local_free (after collecting thread_free) or, failing that, by
-  // carving fresh blocks. Leaves `free` empty only when the page is full.
-  void refill() {
+  // carving fresh blocks (`random` orders them under Mitigation::quarantine). Leaves `free`
+  // empty only when the page is full.
+  void refill(uint64_t random) {
     collect_thread_free();
     if (local_free != nullptr) {
       free = local_free;
       local_free = nullptr;
       free_is_zero = false;
     } else if (capacity < reserved) {
-      extend();
+      extend(random);
     }
   }
   // Carves up to about one OS page of fresh blocks into `free`; touching memory lazily keeps
-  // the resident size of a barely used page small.
-  void extend() {
+  // the resident size of a barely used page small. With Mitigation::quarantine the new blocks
+  // are linked in an order drawn from `random`; with free_fill each is filled.
+  void extend(uint64_t random) {
     const size_t bytes = size();
     uint32_t count = static_cast<uint32_t>(OS_CARVE_BYTES / bytes);
     if (count == 0) count = 1;
     if (count > reserved - capacity) count = reserved - capacity;
     uint8_t* first = area + static_cast<size_t>(capacity) * bytes;
-    uint8_t* block = first;
-    for (uint32_t i = 0; i + 1 < count; ++i, block += bytes) {
-      store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(block + bytes), block, keys));
+    if constexpr (FILLED) {
+      for (uint32_t i = 0; i < count; ++i) FreeFill::fill(first + i * bytes, bytes);
     }
-    // The last link is null: on memory that still reads as zero, a plain link needs no store, so a
-    // large block is not touched before the program touches it.
-    if (!area_is_zero || Codec::encode(0, block, keys) != 0) store_link(block, Codec::encode(0, block, keys));
-    free = first;
-    free_is_zero = area_is_zero;
+    if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine)) {
+      link_in_random_order(first, count, random);
+    } else {
+      uint8_t* block = first;
+      for (uint32_t i = 0; i + 1 < count; ++i, block += bytes) {
+        store_link(block, Codec::encode(reinterpret_cast<uintptr_t>(block + bytes), block, keys));
+      }
+      // The last link is null: on memory that still reads as zero, a plain link needs no store, so
+      // a large block is not touched before the program touches it.
+      if (!area_is_zero || Codec::encode(0, block, keys) != 0) store_link(block, Codec::encode(0, block, keys));
+      free = first;
+    }
+    free_is_zero = area_is_zero && !FILLED;
     capacity += count;
   }
 
   static constexpr size_t OS_CARVE_BYTES = 4 * KiB;
+  static constexpr bool FILLED = Config::MITIGATIONS.has(Mitigation::free_fill);
 
   // The start of block `index`, and the index of a block start (callers check it is one).
   uint8_t* block_at(size_t index) const { return area + index * size(); }
@@ -231,6 +242,27 @@ struct alignas(128) Page {
   }
 
  private:
+  // Links `count` blocks from `first` into `free` in a uniformly random order (Fisher-Yates).
+  void link_in_random_order(uint8_t* first, uint32_t count, uint64_t random) {
+    uint16_t order[OS_CARVE_BYTES / MIN_BLOCK_BYTES];
+    for (uint32_t i = 0; i < count; ++i) order[i] = static_cast<uint16_t>(i);
+    for (uint32_t i = count; i > 1; --i) {
+      random = random * 6364136223846793005ull + 1442695040888963407ull;  // a 64-bit LCG step
+      const auto j = static_cast<uint32_t>((random >> 33) % i);
+      const uint16_t t = order[i - 1];
+      order[i - 1] = order[j];
+      order[j] = t;
+    }
+    const size_t bytes = size();
+    uintptr_t next = 0;
+    for (uint32_t i = count; i-- > 0;) {
+      uint8_t* block = first + order[i] * bytes;
+      store_link(block, Codec::encode(next, block, keys));
+      next = reinterpret_cast<uintptr_t>(block);
+    }
+    free = reinterpret_cast<void*>(next);
+  }
+
   // The link of free block `block`, decoded; with validated_free_list a link that is no block of
   // this page is reported and cut (the rest of the list is leaked, never followed).
   HA_ALWAYS_INLINE uintptr_t next_of(void* block) {

@@ -88,10 +88,17 @@ struct Segment {
   uint8_t* page_start(size_t index) { return reinterpret_cast<uint8_t*>(this) + (index << page_shift); }
 };
 
-// Bytes before page 0's first block: the header, rounded to OS pages so that purging and guard
-// pages work on whole OS pages.
+// With guard pages, an inaccessible OS page follows the header (so an underflow off the first
+// block of page 0, or of a large or dedicated block, faults), and one ends every guarded page
+// area and every dedicated block.
 template <class Config>
-inline constexpr size_t SEGMENT_HEADER_BYTES = align_up(sizeof(Segment<Config>), OS_PAGE_BYTES);
+inline constexpr size_t PAGE_GUARD_BYTES = Config::MITIGATIONS.has(Mitigation::guard_pages) ? OS_PAGE_BYTES : 0;
+
+// Bytes before page 0's first block: the header, rounded to OS pages so that purging and guard
+// pages work on whole OS pages, and its guard page.
+template <class Config>
+inline constexpr size_t SEGMENT_HEADER_BYTES =
+    align_up(sizeof(Segment<Config>), OS_PAGE_BYTES) + PAGE_GUARD_BYTES<Config>;
 // Page 0 of a small segment must still hold a block of the largest small class.
 static_assert(SEGMENT_HEADER_BYTES<HardenedConfig> + SMALL_BLOCK_MAX + OS_PAGE_BYTES <=
               (size_t{1} << SMALL_PAGE_SHIFT));
@@ -107,9 +114,5 @@ template <class Config>
 HA_ALWAYS_INLINE Segment<Config>* segment_of(const void* p) {
   return reinterpret_cast<Segment<Config>*>(align_down(reinterpret_cast<uintptr_t>(p) - 1, SEGMENT_BYTES));
 }
-
-// With guard pages, the last OS page of each page is inaccessible and holds no block.
-template <class Config>
-inline constexpr size_t PAGE_GUARD_BYTES = Config::MITIGATIONS.has(Mitigation::guard_pages) ? OS_PAGE_BYTES : 0;
 
 }  // namespace hardalloc

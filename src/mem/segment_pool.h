@@ -23,7 +23,10 @@ class SegmentPool {
 
  public:
   static constexpr size_t HEADER = SEGMENT_HEADER_BYTES<Config>;
-  static constexpr bool HAS_SEGMENT_MAP = Config::MITIGATIONS.has(Mitigation::block_states);
+  // The checks of block_states and the guard-page fault handler look addresses up in it.
+  static constexpr bool HAS_SEGMENT_MAP =
+      Config::MITIGATIONS.has(Mitigation::block_states) || Config::MITIGATIONS.has(Mitigation::guard_pages);
+  static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
 
   // A free SEGMENT_BYTES segment set up for `kind` (small, medium or large), owned by `owner`.
   static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
@@ -76,15 +79,15 @@ class SegmentPool {
     const size_t block_bytes = request == 0 ? OS_PAGE_BYTES : align_up(request, OS_PAGE_BYTES);
     Seg* s;
     if (alignment > SEGMENT_BYTES) {
-      s = map_new(offset + block_bytes, alignment, SEGMENT_BYTES);  // block exactly one segment in
-    } else if (alignment > MIN_BLOCK_BYTES && offset + block_bytes <= SEGMENT_BYTES) {
+      s = map_new(offset + block_bytes + GUARD, alignment, SEGMENT_BYTES);  // block exactly one segment in
+    } else if (alignment > MIN_BLOCK_BYTES && offset + block_bytes + GUARD <= SEGMENT_BYTES) {
       // An over-aligned block that fits a segment recycles one through the free list, as pages
       // do: programs that ask for such alignments ask again, and a fresh mapping each time
       // costs two system calls and its page faults. Plain huge blocks keep exact mappings.
       s = take_free();
       if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
     } else {
-      s = map_new(offset + block_bytes, SEGMENT_BYTES, 0);
+      s = map_new(offset + block_bytes + GUARD, SEGMENT_BYTES, 0);
     }
     if (s == nullptr) return nullptr;
     s->kind = SegmentKind::dedicated;
@@ -110,6 +113,7 @@ class SegmentPool {
     g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
     commit(s, block_bytes);
     unpoison(p.area, block_bytes);
+    if constexpr (GUARD != 0) os_protect(p.area + block_bytes, GUARD);  // every layout above leaves room
     return s;
   }
 
@@ -117,7 +121,8 @@ class SegmentPool {
   // has room, else, for a huge block (its own mapping, block right after the header), by moving
   // the mapping. Returns the segment now holding the block, or nullptr to fall back to a copy.
   static Seg* grow_dedicated(Seg* s, size_t request) {
-    if (request > (size_t{1} << 46)) return nullptr;
+    // With guard pages a block does not grow in place: its guard would have to move with it.
+    if (GUARD != 0 || request > (size_t{1} << 46)) return nullptr;
     const size_t block_bytes = align_up(request, OS_PAGE_BYTES);
     const size_t offset = static_cast<size_t>(s->pages[0].area - reinterpret_cast<uint8_t*>(s));
     if (offset + block_bytes > s->mapping_bytes) {
@@ -151,6 +156,7 @@ class SegmentPool {
       unmap(s);  // a mapping made to fit
       return;
     }
+    if constexpr (GUARD != 0) os_unprotect(p.area + p.size(), GUARD);
     poison(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
     push_free(s);
   }
@@ -247,6 +253,7 @@ class SegmentPool {
     g_stat_counters<Config>.segments.add(1);
     commit(s, HEADER);
     poison(reinterpret_cast<uint8_t*>(s) + HEADER, bytes - HEADER);
+    if constexpr (GUARD != 0) os_protect(reinterpret_cast<uint8_t*>(s) + HEADER - GUARD, GUARD);
     return s;
   }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "build_flavour.h"
 #include "stats_snapshot.h"
 
 namespace {
@@ -42,6 +43,7 @@ TEST(FreeVariants, FreeSizedReleasesTheBlock) {
     ASSERT_NE(block, nullptr);
     EXPECT_GE(in_use_bytes(), before_bytes + size_bytes);
     ha_free_sized(block, size_bytes);
+    hardalloc_test::settle_frees();
     EXPECT_EQ(in_use_bytes(), before_bytes) << "size " << size_bytes;
   }
 }
@@ -55,6 +57,7 @@ TEST(FreeVariants, FreeAlignedSizedReleasesTheBlock) {
       ASSERT_NE(block, nullptr);
       EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block) % alignment, 0u);
       ha_free_aligned_sized(block, alignment, aligned_size_bytes);
+      hardalloc_test::settle_frees();
       EXPECT_EQ(in_use_bytes(), before_bytes) << "alignment " << alignment << " size " << aligned_size_bytes;
     }
   }

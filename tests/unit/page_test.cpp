@@ -48,7 +48,7 @@ TYPED_TEST_SUITE(PageTest, Configs);
 
 TYPED_TEST(PageTest, ExtendCarvesAtMostAnOsPageOfDistinctBlocks) {
   TestPage<TypeParam> t(48);
-  t.page.extend();
+  t.page.extend(0);
   EXPECT_EQ(t.page.capacity, 4096u / 48);
   std::set<void*> seen;
   while (t.page.free != nullptr) {
@@ -63,23 +63,23 @@ TYPED_TEST(PageTest, ExtendCarvesAtMostAnOsPageOfDistinctBlocks) {
 
 TYPED_TEST(PageTest, RefillPrefersFreedBlocksOverFreshOnes) {
   TestPage<TypeParam> t(1024);
-  t.page.extend();
+  t.page.extend(0);
   void* a = t.page.pop_free();
   while (t.page.free != nullptr) t.page.pop_free();
   t.page.push_local(a);
   t.expect_invariant();
   const uint32_t capacity = t.page.capacity;
-  t.page.refill();
+  t.page.refill(0);
   EXPECT_EQ(t.page.capacity, capacity) << "must not carve while freed blocks exist";
   EXPECT_EQ(t.page.pop_free(), a);
-  t.page.refill();  // nothing freed: carves fresh blocks
+  t.page.refill(0);  // nothing freed: carves fresh blocks
   EXPECT_GT(t.page.capacity, capacity);
   t.expect_invariant();
 }
 
 TYPED_TEST(PageTest, ThreadFreesAreCollectedWithTheirCount) {
   TestPage<TypeParam> t(64);
-  t.page.extend();
+  t.page.extend(0);
   std::vector<void*> blocks;
   while (t.page.free != nullptr) blocks.push_back(t.page.pop_free());
   std::vector<std::thread> threads;
@@ -97,7 +97,7 @@ TYPED_TEST(PageTest, ThreadFreesAreCollectedWithTheirCount) {
 
 TYPED_TEST(PageTest, OnlyTheFirstFreeIntoAFullPageNotifies) {
   TestPage<TypeParam> t(64);
-  t.page.extend();
+  t.page.extend(0);
   void* a = t.page.pop_free();
   void* b = t.page.pop_free();
   ASSERT_TRUE(t.page.mark_full());
@@ -114,7 +114,7 @@ TYPED_TEST(PageTest, OnlyTheFirstFreeIntoAFullPageNotifies) {
 // again until it is done, or a second freer could take it and two would hold the one bit.
 TYPED_TEST(PageTest, MarkFullWaitsForAnEarlierNotifier) {
   TestPage<TypeParam> t(64);
-  t.page.extend();
+  t.page.extend(0);
   void* a = t.page.pop_free();
   ASSERT_TRUE(t.page.mark_full());
   ASSERT_TRUE(t.page.push_thread(a));  // takes TF_FULL, holds TF_NOTIFYING
@@ -131,7 +131,7 @@ TYPED_TEST(PageTest, MarkFullWaitsForAnEarlierNotifier) {
 
 TYPED_TEST(PageTest, MarkFullRefusesWhileRemoteFreesArePending) {
   TestPage<TypeParam> t(64);
-  t.page.extend();
+  t.page.extend(0);
   void* a = t.page.pop_free();
   EXPECT_FALSE(t.page.push_thread(a));
   EXPECT_FALSE(t.page.mark_full());  // the owner must collect instead of parking the page

@@ -1,0 +1,71 @@
+// hardening: the canary at the end of every block (Mitigation::canaries).
+//
+// Layout of a block of BLOCK bytes starting at S, handed out at U (S, or an aligned address
+// inside the block) for a request of N bytes:
+//   [S .. U)                 alignment padding (aligned blocks only)
+//   [U .. U+N)               the program's bytes
+//   [U+N .. S+BLOCK-8)       filler: every byte is the block's keyed pattern byte
+//   [S+BLOCK-8 .. S+BLOCK)   the tail word: 4-byte canary, then 4-byte delta = S+BLOCK - (U+N)
+// The canary is keyed with a process secret, the block's end address and delta, so neither the
+// word nor the size it records can be forged or moved between blocks; the filler catches an
+// overflow shorter than the slack. Invariant: a live block's tail word and filler are intact.
+// Every request therefore needs TAIL_BYTES more than it asks for.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace hardalloc {
+
+class BlockCanary {
+ public:
+  static constexpr size_t TAIL_BYTES = 8;
+
+  // Draws the process secret; called once, before the first block is handed out.
+  static void init_secret();
+
+  // Writes filler and tail word for a request ending at `user_end` inside the block.
+  __attribute__((no_sanitize("address"))) static void write(uint8_t* block_end, uint8_t* user_end) {
+    const uint32_t delta = static_cast<uint32_t>(block_end - user_end);
+    const uint64_t key = key_of(block_end, delta);
+    const auto filler = static_cast<uint8_t>(key >> 32);
+    for (uint8_t* p = user_end; p < block_end - TAIL_BYTES; ++p) *p = filler;
+    auto* tail = reinterpret_cast<uint32_t*>(block_end - TAIL_BYTES);
+    tail[0] = static_cast<uint32_t>(key);
+    tail[1] = delta;
+  }
+
+  // Where the program's bytes end, read from an intact tail word; nullptr when the tail word is
+  // not one this block could have (overwritten).
+  __attribute__((no_sanitize("address"))) static uint8_t* user_end(uint8_t* block_end, size_t block_bytes) {
+    const auto* tail = reinterpret_cast<const uint32_t*>(block_end - TAIL_BYTES);
+    const uint32_t delta = tail[1];
+    if (delta < TAIL_BYTES || delta > block_bytes || tail[0] != static_cast<uint32_t>(key_of(block_end, delta)))
+      return nullptr;
+    return block_end - delta;
+  }
+
+  // The first byte after the program's bytes that is not as written, or nullptr when filler
+  // and tail word are intact. When the tail word itself is overwritten its first byte is
+  // returned (the request's end is then unknown).
+  __attribute__((no_sanitize("address"))) static uint8_t* first_bad_byte(uint8_t* block_end, size_t block_bytes) {
+    uint8_t* end = user_end(block_end, block_bytes);
+    if (end == nullptr) return block_end - TAIL_BYTES;
+    const auto filler = static_cast<uint8_t>(key_of(block_end, static_cast<uint32_t>(block_end - end)) >> 32);
+    for (uint8_t* p = end; p < block_end - TAIL_BYTES; ++p) {
+      if (*p != filler) return p;
+    }
+    return nullptr;
+  }
+
+ private:
+  static uint64_t key_of(const uint8_t* block_end, uint32_t delta) {
+    uint64_t z = secret_ ^ reinterpret_cast<uintptr_t>(block_end) ^ (uint64_t{delta} << 40);
+    z = (z ^ (z >> 31)) * 0x7FB5D329728EA185ull;
+    return z ^ (z >> 27);
+  }
+  // Written once by init_secret before any block exists (process initialisation, under its
+  // lock and published by its release), read-only afterwards.
+  static inline uint64_t secret_ = 0;
+};
+
+}  // namespace hardalloc

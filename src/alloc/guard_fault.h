@@ -1,0 +1,79 @@
+// alloc: which guard page of ours an address is on, for the SIGSEGV handler
+// (hardening/fault_handler.h): the one after a segment's header, the one ending a guarded page
+// area, or the one after a dedicated block; or whether it is in a segment we unmapped. Reads only segments the segment
+// map vouches for, and nothing that allocates or locks (it runs in a signal handler).
+#pragma once
+#include "alloc/heap.h"
+#include "hardening/segment_map.h"
+
+namespace hardalloc {
+
+template <class Config>
+class GuardFault {
+  using Seg = Segment<Config>;
+  using P = Page<Config>;
+  using Map = SegmentMap<Config>;
+  static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
+
+ public:
+  static bool describe(const void* address, ReportKind& kind, BlockFacts& facts) {
+    const auto a = reinterpret_cast<uintptr_t>(address);
+    kind = ReportKind::guard_page_fault;
+    if (Map::lookup(address) == Map::UNMAPPED) {
+      kind = ReportKind::write_after_free;
+      facts.address = address;
+      facts.detail = "an access to memory of a block freed before: its mapping went back to the OS";
+      return true;
+    }
+    Seg* s = segment_containing(a);
+    if (s == nullptr) return false;
+    const auto base = reinterpret_cast<uintptr_t>(s);
+    const uintptr_t header_end = base + SEGMENT_HEADER_BYTES<Config>;
+    facts.address = address;
+    if (a >= header_end - GUARD && a < header_end) {
+      facts.detail =
+          "an access just below the segment's first block (an underflow), on the guard page after its header";
+      if (s->pages[0].in_use) describe_block(s, &s->pages[0], s->pages[0].area, facts);
+      return true;
+    }
+    if (s->kind == SegmentKind::dedicated) {
+      P* p = &s->pages[0];
+      const auto end = reinterpret_cast<uintptr_t>(p->area) + p->size();
+      if (!p->in_use || a < end || a >= end + GUARD) return false;
+      facts.detail = "an access past the end of a huge or over-aligned block (an overflow)";
+      describe_block(s, p, p->area, facts);
+      return true;
+    }
+    const size_t index = (a - base) >> s->page_shift;
+    if (index >= s->page_count) return false;
+    P* p = &s->pages[index];
+    const uintptr_t area_end = base + ((index + 1) << s->page_shift);
+    if (!p->in_use || HeapOps<Config>::guard_bytes(s, index) == 0 || a < area_end - GUARD) return false;
+    facts.detail = "an access past the last block of a page (an overflow), on the guard page that ends it";
+    if (p->reserved != 0) describe_block(s, p, p->block_at(p->reserved - 1), facts);
+    return true;
+  }
+
+ private:
+  // The segment whose mapping holds `a`: a huge block's mapping spans several map granules.
+  static Seg* segment_containing(uintptr_t a) {
+    uintptr_t granule = align_down(a, SEGMENT_BYTES);
+    for (;;) {
+      const uint8_t kind = Map::lookup(reinterpret_cast<void*>(granule));
+      if (kind == Map::SEGMENT_START) return reinterpret_cast<Seg*>(granule);
+      if (kind != Map::SEGMENT_REST || granule == 0) return nullptr;
+      granule -= SEGMENT_BYTES;
+    }
+  }
+
+  static void describe_block(Seg* s, P* p, const uint8_t* block, BlockFacts& facts) {
+    facts.block = block;
+    facts.block_bytes = p->size();
+    if (s->kind == SegmentKind::dedicated) {
+      facts.requested_bytes = s->requested_bytes;
+      facts.requested_known = true;
+    }
+  }
+};
+
+}  // namespace hardalloc

@@ -1,0 +1,227 @@
+// One heap misuse per run, chosen by name, for the death tests of the hardened library
+// (check_misuse.py runs it with libhardalloc-hardened.so preloaded). Built at -O0 with
+// -fno-builtin and every pointer passed through an opaque barrier, so the compiler keeps each
+// bug as written (FACTS.md). Usage: hardened_misuse CASE [SIZE]; exit 0 if the program gets past
+// the misuse (it must not, unless abort_on_error=0), 2 on bad usage.
+#include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "opaque.h"
+
+namespace {
+
+using hardalloc_test::opaque;
+
+void* ptr_of(void* p) { return opaque(p); }
+uint8_t* bytes_of(void* p) { return static_cast<uint8_t*>(opaque(p)); }
+
+// Frees and allocates blocks of another size class until `rounds` frees have passed through the
+// quarantine, so that earlier frees leave it.
+void cycle_quarantine(size_t size, int rounds) {
+  for (int i = 0; i < rounds; ++i) free(ptr_of(malloc(size)));
+}
+
+// Allocates blocks of `size` until one comes back as `target` (it was freed and left the
+// quarantine), or gives up.
+void reuse_until(size_t size, void* target) {
+  for (int i = 0; i < 100000; ++i) {
+    void* q = malloc(size);
+    if (q == target) return;
+  }
+}
+
+int check_heap() {
+  using CheckHeap = int (*)();
+  auto check = reinterpret_cast<CheckHeap>(dlsym(RTLD_DEFAULT, "ha_check_heap"));
+  if (check == nullptr) {
+    std::fprintf(stderr, "hardened_misuse: ha_check_heap not found (is the library preloaded?)\n");
+    std::exit(3);
+  }
+  return check();
+}
+
+void* free_in_thread(void* p) {
+  free(p);
+  return nullptr;
+}
+
+int global_object;
+
+// Each case returns normally only when no report stopped the program.
+void run(const std::string& name, size_t size) {
+  if (name == "double-free") {
+    void* p = malloc(size);
+    free(p);
+    free(ptr_of(p));
+  } else if (name == "double-free-after-reuse") {  // free(p); q = malloc(n); free(p)
+    void* p = malloc(size);
+    free(p);
+    void* q = malloc(size);
+    free(ptr_of(p));
+    free(q);
+  } else if (name == "double-free-cross-thread") {  // two threads free one block at once
+    void* p = malloc(size);
+    pthread_t a, b;
+    pthread_create(&a, nullptr, free_in_thread, p);
+    pthread_create(&b, nullptr, free_in_thread, ptr_of(p));
+    pthread_join(a, nullptr);
+    pthread_join(b, nullptr);
+  } else if (name == "double-free-aligned") {
+    void* p = nullptr;
+    if (posix_memalign(&p, 4096, size) != 0) std::exit(4);
+    free(p);
+    free(ptr_of(p));
+  } else if (name == "realloc-freed") {
+    void* p = malloc(size);
+    free(p);
+    std::printf("%p\n", realloc(ptr_of(p), 2 * size + 1));
+  } else if (name == "usable-size-freed") {
+    void* p = malloc(size);
+    free(p);
+    std::printf("%zu\n", malloc_usable_size(ptr_of(p)));
+  } else if (name == "interior-free") {
+    free(bytes_of(malloc(size)) + 16);
+  } else if (name == "invalid-free") {  // inside our page, past every block carved so far
+    free(bytes_of(malloc(64)) + 32 * 1024);
+  } else if (name == "foreign-free-stack") {
+    int on_stack = 0;
+    free(ptr_of(&on_stack));
+  } else if (name == "foreign-free-global") {
+    free(ptr_of(&global_object));
+  } else if (name == "foreign-free-mmap") {
+    void* m = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    free(ptr_of(m));
+  } else if (name == "size-mismatch-free-sized") {
+    using FreeSized = void (*)(void*, size_t);
+    auto free_sized = reinterpret_cast<FreeSized>(dlsym(RTLD_DEFAULT, "free_sized"));
+    free_sized(malloc(size), size + 1);
+  } else if (name == "size-mismatch-delete") {
+    void* p = ::operator new(size);
+    ::operator delete(ptr_of(p), size / 2);
+  } else if (name == "size-mismatch-aligned-delete") {
+    void* p = ::operator new (size, std::align_val_t{16});
+    ::operator delete (ptr_of(p), size, std::align_val_t{4096});
+  } else if (name == "overflow") {  // one byte past the request
+    uint8_t* p = bytes_of(malloc(size));
+    p[size] = 1;
+    free(p);
+  } else if (name == "overflow-aligned") {
+    void* q = nullptr;
+    if (posix_memalign(&q, 256, size) != 0) std::exit(4);
+    bytes_of(q)[size] = 1;
+    free(q);
+  } else if (name == "overflow-realloc") {  // caught by realloc, not only by free
+    uint8_t* p = bytes_of(malloc(size));
+    p[size + 3] = 1;
+    p = static_cast<uint8_t*>(realloc(p, size * 4));
+  } else if (name == "underflow") {  // into the block below, found by that block's canary
+    uint8_t* blocks[64];
+    for (auto& b : blocks) b = bytes_of(malloc(size));
+    // Two neighbours: the pair the least apart (the page's block size).
+    int below = 0, above = 0;
+    for (int i = 0; i < 64; ++i) {
+      for (int j = 0; j < 64; ++j) {
+        if (blocks[j] > blocks[i] && (above == below || blocks[j] - blocks[i] < blocks[above] - blocks[below])) {
+          below = i;
+          above = j;
+        }
+      }
+    }
+    blocks[above][-1] = 1;  // the last byte of the block below: its canary word
+    free(blocks[below]);
+  } else if (name == "write-after-free" || name == "zero-on-free") {  // caught leaving the quarantine
+    uint8_t* p = bytes_of(malloc(size));
+    free(p);
+    p[size / 2 < 1000 ? size / 2 : 1000] = 1;  // inside the filled part (the first 4 KiB)
+    cycle_quarantine(size == 48 ? 96 : 48, 2000);
+  } else if (name == "write-after-free-on-reuse") {  // caught when malloc hands the block out
+    uint8_t* p = bytes_of(malloc(size));
+    free(p);
+    cycle_quarantine(size == 48 ? 96 : 48, 2000);
+    p[8] = 1;
+    reuse_until(size, p);
+  } else if (name == "use-after-free-link") {  // seeds/004 attack 1: a forged free-list link
+    void* keep = malloc(size);
+    uint8_t* p = bytes_of(malloc(size));
+    free(p);
+    cycle_quarantine(size == 48 ? 96 : 48, 2000);
+    static char target[64];
+    *reinterpret_cast<void**>(p) = opaque(static_cast<void*>(target));
+    for (int i = 0; i < 100000; ++i) {
+      if (malloc(size) == static_cast<void*>(target)) std::abort();  // never: the link is checked
+    }
+    free(keep);
+  } else if (name == "double-free-two-pointers") {  // seeds/004 attack 2
+    void* a = malloc(size);
+    void* b = malloc(size);
+    free(a);
+    free(b);
+    free(ptr_of(a));
+    if (malloc(size) == malloc(size)) std::abort();
+  } else if (name == "overflow-into-neighbour") {  // seeds/004 attack 3
+    uint8_t* a = bytes_of(malloc(size));
+    uint8_t* b = bytes_of(malloc(size));
+    std::memset(a, 'A', size + 32);
+    free(b);
+    free(a);
+  } else if (name == "guard-overflow") {  // a linear overflow runs off the end of the page
+    uint8_t* p = bytes_of(malloc(size));
+    for (size_t i = 0;; ++i) p[i] = 0x41;
+  } else if (name == "guard-underflow-huge") {  // the guard page after the segment header
+    uint8_t* p = bytes_of(malloc(size));
+    p[-1] = 1;
+  } else if (name == "use-after-free-huge") {  // its mapping went back to the OS
+    uint8_t* p = bytes_of(malloc(size));
+    free(p);
+    cycle_quarantine(64, 2000);
+    p[0] = 1;
+  } else if (name == "heap-check") {  // a live block's overflow, found by ha_check_heap
+    uint8_t* p = bytes_of(malloc(size));
+    p[size] = 1;
+    check_heap();
+  } else if (name == "heap-check-at-exit") {  // ... or at exit with check_heap_at_exit=1
+    uint8_t* p = bytes_of(malloc(size));
+    p[size] = 1;
+  } else if (name == "three-errors") {  // abort_on_error=0: every error reported, the run goes on
+    void* p = malloc(size);
+    free(p);
+    free(ptr_of(p));
+    free(bytes_of(malloc(size)) + 16);
+    uint8_t* q = bytes_of(malloc(size));
+    q[size] = 1;
+    free(q);
+    std::puts("finished");
+  } else if (name == "clean") {  // no misuse at all: no report, and ha_check_heap finds nothing
+    void* blocks[1000];
+    for (int i = 0; i < 1000; ++i) blocks[i] = malloc(static_cast<size_t>(i) * 37 % 5000);
+    for (int i = 0; i < 1000; i += 2) free(blocks[i]);
+    if (check_heap() != 0) std::exit(5);
+    for (int i = 1; i < 1000; i += 2) free(blocks[i]);
+    std::puts("clean");
+  } else {
+    std::fprintf(stderr, "hardened_misuse: unknown case '%s'\n", name.c_str());
+    std::exit(2);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3) {
+    std::fprintf(stderr, "usage: hardened_misuse CASE [SIZE]\n");
+    return 2;
+  }
+  const size_t size = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 48;
+  run(argv[1], size);
+  return 0;
+}
