@@ -4,21 +4,27 @@
 // inside the block) for a request of N bytes:
 //   [S .. U)                 alignment padding (aligned blocks only)
 //   [U .. U+N)               the program's bytes
-//   [U+N .. S+BLOCK-8)       filler: every byte is the block's keyed pattern byte
+//   [U+N .. S+BLOCK-8)       slack: its first FILLER_BYTES (16) hold the block's keyed filler
+//                            byte (the rest, up to an eighth of a large block, is left alone)
 //   [S+BLOCK-8 .. S+BLOCK)   the tail word: 4-byte canary, then 4-byte delta = S+BLOCK - (U+N)
 // The canary is keyed with a process secret, the block's end address and delta, so neither the
-// word nor the size it records can be forged or moved between blocks; the filler catches an
-// overflow shorter than the slack. Invariant: a live block's tail word and filler are intact.
-// Every request therefore needs TAIL_BYTES more than it asks for.
+// word nor the size it records can be forged or moved between blocks; the filler catches a linear
+// overflow that stops short of the tail word. Invariant: a live block's tail word and filler are
+// intact. Every request therefore needs TAIL_BYTES more than it asks for.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+
+#include "base/bits.h"
 
 namespace hardalloc {
 
 class BlockCanary {
  public:
   static constexpr size_t TAIL_BYTES = 8;
+  // Bytes of slack after the request that hold the filler (and are checked): a linear overflow
+  // starts there. Bounded, so a large block's canary costs what a small one's does.
+  static constexpr ptrdiff_t FILLER_BYTES = 16;
 
   // Draws the process secret; called once, before the first block is handed out.
   static void init_secret();
@@ -28,7 +34,14 @@ class BlockCanary {
     const uint32_t delta = static_cast<uint32_t>(block_end - user_end);
     const uint64_t key = key_of(block_end, delta);
     const auto filler = static_cast<uint8_t>(key >> 32);
-    for (uint8_t* p = user_end; p < block_end - TAIL_BYTES; ++p) *p = filler;
+    uint8_t* const end = filler_end(block_end, user_end);
+    if (end - user_end == FILLER_BYTES) {  // the usual case: two unaligned word stores
+      const uint64_t word = broadcast(filler);
+      __builtin_memcpy(user_end, &word, sizeof(word));
+      __builtin_memcpy(user_end + sizeof(word), &word, sizeof(word));
+    } else {
+      for (uint8_t* p = user_end; p < end; ++p) *p = filler;
+    }
     auto* tail = reinterpret_cast<uint32_t*>(block_end - TAIL_BYTES);
     tail[0] = static_cast<uint32_t>(key);
     tail[1] = delta;
@@ -51,13 +64,25 @@ class BlockCanary {
     uint8_t* end = user_end(block_end, block_bytes);
     if (end == nullptr) return block_end - TAIL_BYTES;
     const auto filler = static_cast<uint8_t>(key_of(block_end, static_cast<uint32_t>(block_end - end)) >> 32);
-    for (uint8_t* p = end; p < block_end - TAIL_BYTES; ++p) {
+    uint8_t* const stop = filler_end(block_end, end);
+    if (stop - end == FILLER_BYTES) {  // the usual case: two unaligned word loads
+      uint64_t first, second;
+      __builtin_memcpy(&first, end, sizeof(first));
+      __builtin_memcpy(&second, end + sizeof(first), sizeof(second));
+      if (HA_LIKELY(first == broadcast(filler) && second == broadcast(filler))) return nullptr;
+    }
+    for (uint8_t* p = end; p < stop; ++p) {
       if (*p != filler) return p;
     }
     return nullptr;
   }
 
  private:
+  static uint64_t broadcast(uint8_t byte) { return uint64_t{byte} * 0x0101010101010101ull; }
+  static uint8_t* filler_end(uint8_t* block_end, uint8_t* user_end) {
+    uint8_t* tail = block_end - TAIL_BYTES;
+    return tail - user_end > FILLER_BYTES ? user_end + FILLER_BYTES : tail;
+  }
   static uint64_t key_of(const uint8_t* block_end, uint32_t delta) {
     uint64_t z = secret_ ^ reinterpret_cast<uintptr_t>(block_end) ^ (uint64_t{delta} << 40);
     z = (z ^ (z >> 31)) * 0x7FB5D329728EA185ull;

@@ -24,14 +24,14 @@ enum class Mitigation : uint32_t {
   // pointer that is not a live block start is reported (invalid, interior or foreign free).
   block_states = 1u << 3,
   // The requested size is recorded in the block's last 8 bytes (a keyed canary word and the
-  // distance from the request's end to the block's end), and the bytes between the request and
-  // that word hold a keyed pattern; free, realloc and ha_check_heap check both, so even a 1-byte
-  // overflow is reported (overflow). Every request gets at least those 8 bytes of slack, and
-  // malloc_usable_size returns the requested size.
+  // distance from the request's end to the block's end), and the first bytes between the request
+  // and that word (up to 16) hold a keyed pattern; free, realloc and ha_check_heap check both, so
+  // even a 1-byte overflow is reported (overflow). Every request gets at least those 8 bytes of
+  // slack, and malloc_usable_size returns the requested size.
   canaries = 1u << 4,
   // Freed blocks (and freshly carved ones) are filled with a pattern (zero with zero_on_free=1),
-  // checked when the block is handed out again: a write after free is reported
-  // (write-after-free). Whole blocks up to FREE_FILL_BYTES; the first FREE_FILL_BYTES of larger ones.
+  // checked when the block leaves the quarantine and when it is handed out again: a write after
+  // free is reported (write-after-free). Whole blocks up to 256 bytes; the first 256 of larger ones.
   free_fill = 1u << 5,
   // Freed blocks wait in a per-thread quarantine (quarantine_blocks, quarantine_bytes) before a
   // page may hand them out again, and pages hand out freshly carved blocks in random order: a

@@ -9,6 +9,8 @@ from pathlib import Path
 
 SYSTEM = "system"
 REFERENCE = "mimalloc"  # the default allocator every ratio is taken against
+HARDENED = "hardalloc-hardened"
+HARDENED_LIBRARY = "libhardalloc-hardened.so"
 
 LIB_DIR = Path("/usr/lib/x86_64-linux-gnu")
 SCUDO = Path("/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.scudo_standalone-x86_64.so")
@@ -77,9 +79,12 @@ def loads_cleanly(allocator: Allocator, probe_binary: Path) -> str:
 
 
 def select(hardalloc: Path, extras: list[str], only: list[str] | None) -> list[Allocator]:
-    """The anchors, libhardalloc.so and the extra builds, in the order they run, filtered by
-    `only` (names) when given."""
+    """The anchors, libhardalloc.so (and libhardalloc-hardened.so when it is beside it) and the
+    extra builds, in the order they run, filtered by `only` (names) when given."""
     allocators = list(ANCHORS) + [Allocator("hardalloc", hardalloc.resolve(), under_test=True)]
+    hardened = hardalloc.resolve().parent / HARDENED_LIBRARY
+    if hardened.is_file():
+        allocators.append(Allocator(HARDENED, hardened, under_test=True))
     allocators += [parse_extra(pair) for pair in extras]
     names = [allocator.name for allocator in allocators]
     if len(set(names)) != len(names):

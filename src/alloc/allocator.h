@@ -35,6 +35,8 @@ class Allocator {
   static constexpr bool FILLED = Config::MITIGATIONS.has(Mitigation::free_fill);
   // Bytes every request needs beyond what it asks for (the canary's tail word).
   static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
+  // Bytes of a free block's fill checked again when malloc hands it out (free_fill).
+  static constexpr size_t REUSE_CHECK_BYTES = 64;
 
   HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
     if constexpr (CHECKED) return malloc_generic(size, false);
@@ -159,7 +161,10 @@ class Allocator {
 
   static void* heap_malloc(H* h, size_t size, bool zero) {
     const size_t bin = bin_of(size + TAIL);
-    P* page = Ops::find_page(h, bin);
+    // The first page of the class, when it has a free block, is what find_page would return (the
+    // checked configurations come here for every malloc, so this is their fast path).
+    P* page = h->queues[bin].first;
+    if (page == nullptr || page->free == nullptr) page = Ops::find_page(h, bin);
     if (page == nullptr) return fail_enomem();
     const bool was_zero = page->free_is_zero;
     auto* block = static_cast<uint8_t*>(page->pop_free());
@@ -262,7 +267,7 @@ class Allocator {
     }
     P* page = s->page_of(ptr);
     const auto* p = static_cast<const uint8_t*>(ptr);
-    if (!page->in_use || p < page->area || p >= page->area + static_cast<size_t>(page->capacity) * page->size()) {
+    if (!page->in_use || p < page->area || p >= page->area + static_cast<size_t>(page->capacity.get()) * page->size()) {
       report_heap_error(ReportKind::invalid_free, facts);
       return {};
     }
@@ -318,8 +323,10 @@ class Allocator {
 
   // Free-fill: a block about to be handed out must still hold its fill; else it is reported
   // (write-after-free) and false returned: the caller leaks the block (marked free, on no list).
+  // The block was checked in full when it left the quarantine; here only its first bytes, where
+  // a stale pointer's writes land first, are checked again.
   static bool fill_intact(P* page, uint8_t* block) {
-    if (HA_LIKELY(FreeFill::check(block, page->size()))) return true;
+    if (HA_LIKELY(FreeFill::check(block, page->size(), REUSE_CHECK_BYTES))) return true;
     Seg* s = segment_of_page(page);
     s->block_states.set_free(static_cast<size_t>(page - s->pages), page->index_of(block));
     return false;

@@ -48,9 +48,9 @@ class GuardFault {
     if (index >= s->page_count) return false;
     P* p = &s->pages[index];
     const uintptr_t area_end = base + ((index + 1) << s->page_shift);
-    if (!p->in_use || HeapOps<Config>::guard_bytes(s, index) == 0 || a < area_end - GUARD) return false;
+    if ((s->guarded_pages >> index & 1) == 0 || a < area_end - GUARD) return false;
     facts.detail = "an access past the last block of a page (an overflow), on the guard page that ends it";
-    if (p->reserved != 0) describe_block(s, p, p->block_at(p->reserved - 1), facts);
+    if (p->in_use && p->reserved != 0) describe_block(s, p, p->block_at(p->reserved - 1), facts);
     return true;
   }
 

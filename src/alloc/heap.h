@@ -455,7 +455,7 @@ class HeapOps {
     p.bin = static_cast<uint8_t>(bin);
     p.block_size.set(block);
     p.reserved = static_cast<uint32_t>((area - guard_bytes(s, index)) / block);
-    p.capacity = 0;
+    p.capacity.set(0);
     p.used.set(0);
     p.free = nullptr;
     p.local_free = nullptr;
@@ -469,7 +469,10 @@ class HeapOps {
     if constexpr (!std::is_empty_v<BlockStatesOf<Config>>) s->block_states.clear_page(index);
     s->purge_mask &= ~bit;
     if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
-    if (guard_bytes(s, index) != 0) os_protect(p.area + area - GUARD, GUARD);
+    if (guard_bytes(s, index) != 0 && (s->guarded_pages & bit) == 0) {
+      os_protect(p.area + area - GUARD, GUARD);
+      s->guarded_pages |= bit;
+    }
     s->used_mask |= bit;
     ++s->used_pages;
     g_stat_counters<Config>.page_bytes_in_use.add(area);
@@ -481,7 +484,6 @@ class HeapOps {
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
     p->wait_notified();  // a remote freer may still be telling us about this page
-    if (guard_bytes(s, index) != 0) os_unprotect(p->area + area - GUARD, GUARD);
     p->in_use = false;
     p->block_size.set(0);
     p->heap.store(nullptr, std::memory_order_relaxed);

@@ -57,7 +57,7 @@ class HeapCheck {
     size_t problems = 0;
     uint32_t steps = 0;
     for (void* b = head; b != nullptr; ++steps) {
-      if (steps > p->capacity)
+      if (steps > p->capacity.get())
         return problems + report(ReportKind::heap_check, p, b, "a free list holds more blocks than its page");
       if constexpr (STATES) {
         if (s->block_states.is_allocated(static_cast<size_t>(p - s->pages), p->index_of(b)))
@@ -86,7 +86,7 @@ class HeapCheck {
   static size_t check_canaries(Seg* s, P* p) {
     size_t problems = 0;
     const size_t page_index = static_cast<size_t>(p - s->pages);
-    for (size_t i = 0; i < p->capacity; ++i) {
+    for (size_t i = 0; i < p->capacity.get(); ++i) {
       if (!s->block_states.is_allocated(page_index, i)) continue;
       uint8_t* block = p->block_at(i);
       if (BlockCanary::first_bad_byte(block + p->size(), p->size()) == nullptr) continue;

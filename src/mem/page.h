@@ -56,8 +56,9 @@ struct alignas(128) Page {
   uint8_t bin = 0;
   bool in_use = false;        // assigned to a heap (or a dedicated block)
   bool free_is_zero = false;  // every block on `free` is zero except its link word
-  uint32_t capacity = 0;      // blocks carved into the lists so far
-  uint32_t reserved = 0;      // blocks that fit in the area
+  // Blocks carved into the lists so far. Owner-written; a checked free reads it from any thread.
+  Relaxed<uint32_t> capacity;
+  uint32_t reserved = 0;  // blocks that fit in the area
   Relaxed<size_t> block_size;
   uint8_t* area = nullptr;    // first block
   bool area_is_zero = false;  // the uncarved blocks [capacity, reserved) read as zero
@@ -195,7 +196,7 @@ struct alignas(128) Page {
       free = local_free;
       local_free = nullptr;
       free_is_zero = false;
-    } else if (capacity < reserved) {
+    } else if (capacity.get() < reserved) {
       extend(random);
     }
   }
@@ -206,8 +207,8 @@ struct alignas(128) Page {
     const size_t bytes = size();
     uint32_t count = static_cast<uint32_t>(OS_CARVE_BYTES / bytes);
     if (count == 0) count = 1;
-    if (count > reserved - capacity) count = reserved - capacity;
-    uint8_t* first = area + static_cast<size_t>(capacity) * bytes;
+    if (count > reserved - capacity.get()) count = reserved - capacity.get();
+    uint8_t* first = area + static_cast<size_t>(capacity.get()) * bytes;
     if constexpr (FILLED) {
       for (uint32_t i = 0; i < count; ++i) FreeFill::fill(first + i * bytes, bytes);
     }
@@ -224,7 +225,7 @@ struct alignas(128) Page {
       free = first;
     }
     free_is_zero = area_is_zero && !FILLED;
-    capacity += count;
+    capacity.add(count);
   }
 
   static constexpr size_t OS_CARVE_BYTES = 4 * KiB;
@@ -238,7 +239,8 @@ struct alignas(128) Page {
   // True when `p` is null or the start of a block carved from this page.
   bool is_block_or_null(uintptr_t p) const {
     const uintptr_t first = reinterpret_cast<uintptr_t>(area);
-    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity) * size() && (p - first) % size() == 0);
+    return p == 0 ||
+           (p >= first && p - first < static_cast<size_t>(capacity.get()) * size() && (p - first) % size() == 0);
   }
 
  private:

@@ -54,6 +54,10 @@ struct Segment {
   uint32_t used_pages = 0;
   uint64_t used_mask = 0;   // bit i: pages[i].in_use
   uint64_t purge_mask = 0;  // free pages whose memory is still committed
+  // Pages whose guard page (guard_pages) is protected. It stays protected while the page is free:
+  // the guard sits at the end of the page area whatever class the page serves next, so only a
+  // segment going back to the pool lifts it.
+  uint64_t guarded_pages = 0;
   // When the first page in purge_mask became free (owned), or the segment became free (pool):
   // each queue below is ordered by it, so a purge pass stops at the first one not yet due.
   uint64_t purge_deadline_ms = 0;

@@ -62,6 +62,11 @@ class SegmentPool {
   // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask
   // (committed) until the segment is reused or unmapped after the delay.
   static void release_paged(Seg* s) {
+    for (uint64_t m = s->guarded_pages; m != 0; m &= m - 1) {
+      const unsigned i = lowest_bit(m);
+      os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
+    }
+    s->guarded_pages = 0;
     s->owner.store(nullptr, std::memory_order_relaxed);
     unlink_all(s);
     s->used_mask = 0;
@@ -99,7 +104,7 @@ class SegmentPool {
     p.area = reinterpret_cast<uint8_t*>(s) + offset;
     p.block_size.set(block_bytes);
     p.reserved = 1;
-    p.capacity = 1;
+    p.capacity.set(1);
     p.used.set(1);
     p.in_use = true;
     p.set_flags(0, nullptr);  // dedicated blocks always free through the generic path

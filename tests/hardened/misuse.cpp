@@ -142,7 +142,7 @@ void run(const std::string& name, size_t size) {
   } else if (name == "write-after-free" || name == "zero-on-free") {  // caught leaving the quarantine
     uint8_t* p = bytes_of(malloc(size));
     free(p);
-    p[size / 2 < 1000 ? size / 2 : 1000] = 1;  // inside the filled part (the first 4 KiB)
+    p[size / 2 < 200 ? size / 2 : 200] = 1;  // inside the filled part (the first 256 bytes)
     cycle_quarantine(size == 48 ? 96 : 48, 2000);
   } else if (name == "write-after-free-on-reuse") {  // caught when malloc hands the block out
     uint8_t* p = bytes_of(malloc(size));

@@ -34,7 +34,7 @@ struct TestPage {
   }
   // capacity == used + |free| + |local_free| and |thread_free| <= used (page.h)
   void expect_invariant() {
-    EXPECT_EQ(page.capacity, page.used.get() + list_length(page.free) + list_length(page.local_free));
+    EXPECT_EQ(page.capacity.get(), page.used.get() + list_length(page.free) + list_length(page.local_free));
     EXPECT_LE(list_length(reinterpret_cast<void*>(page.thread_free.load() & ~Page<Config>::TF_BITS)), page.used.get());
   }
   uint8_t* memory;
@@ -49,15 +49,15 @@ TYPED_TEST_SUITE(PageTest, Configs);
 TYPED_TEST(PageTest, ExtendCarvesAtMostAnOsPageOfDistinctBlocks) {
   TestPage<TypeParam> t(48);
   t.page.extend(0);
-  EXPECT_EQ(t.page.capacity, 4096u / 48);
+  EXPECT_EQ(t.page.capacity.get(), 4096u / 48);
   std::set<void*> seen;
   while (t.page.free != nullptr) {
     void* b = t.page.pop_free();
     EXPECT_EQ((static_cast<uint8_t*>(b) - t.memory) % 48, 0);
     EXPECT_TRUE(seen.insert(b).second);
   }
-  EXPECT_EQ(seen.size(), t.page.capacity);
-  EXPECT_EQ(t.page.used.get(), t.page.capacity);
+  EXPECT_EQ(seen.size(), t.page.capacity.get());
+  EXPECT_EQ(t.page.used.get(), t.page.capacity.get());
   t.expect_invariant();
 }
 
@@ -68,12 +68,12 @@ TYPED_TEST(PageTest, RefillPrefersFreedBlocksOverFreshOnes) {
   while (t.page.free != nullptr) t.page.pop_free();
   t.page.push_local(a);
   t.expect_invariant();
-  const uint32_t capacity = t.page.capacity;
+  const uint32_t capacity = t.page.capacity.get();
   t.page.refill(0);
-  EXPECT_EQ(t.page.capacity, capacity) << "must not carve while freed blocks exist";
+  EXPECT_EQ(t.page.capacity.get(), capacity) << "must not carve while freed blocks exist";
   EXPECT_EQ(t.page.pop_free(), a);
   t.page.refill(0);  // nothing freed: carves fresh blocks
-  EXPECT_GT(t.page.capacity, capacity);
+  EXPECT_GT(t.page.capacity.get(), capacity);
   t.expect_invariant();
 }
 
