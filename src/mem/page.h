@@ -159,6 +159,12 @@ struct alignas(128) Page {
         os_yield();
     }
   }
+  // fork child: no other thread exists, so no remote freer is telling anyone about this page.
+  // Returns whether one was (the hint it owed may not have been sent).
+  bool forget_notifier_after_fork() {
+    // relaxed: the child has one thread.
+    return (thread_free.fetch_and(~TF_NOTIFYING, std::memory_order_relaxed) & TF_NOTIFYING) != 0;
+  }
   bool has_thread_free() const {
     // relaxed: a hint; collect_thread_free's acquire does the synchronising.
     return (thread_free.load(std::memory_order_relaxed) & ~TF_BITS) != 0;

@@ -170,6 +170,11 @@ void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child
   pthread_atfork(prepare, parent, child);
 }
 
+void os_once(OsOnce* once, void (*init)()) {
+  static_assert(sizeof(pthread_once_t) == sizeof(OsOnce) && PTHREAD_ONCE_INIT == 0);
+  pthread_once(reinterpret_cast<pthread_once_t*>(once), init);
+}
+
 const char* os_getenv(const char* name) {
   if (environ == nullptr) return nullptr;
   for (char** entry = environ; *entry != nullptr; ++entry) {
