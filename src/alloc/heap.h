@@ -153,6 +153,7 @@ class HeapOps {
   // Called when the owner's free left `p` with no live block. Out of line: free's fast path
   // must not pay its register saves.
   HA_NOINLINE static void page_retire(H* h, P* p) noexcept {
+    // relaxed: the owner reads what it stored itself.
     HA_DEBUG_ASSERT(segment_of_page(p)->owner.load(std::memory_order_relaxed) == h,
                     "a page reached by free's fast path belongs to the freeing thread's heap");
     if (p->flags.get() & PAGE_IN_FULL) {
@@ -216,6 +217,7 @@ class HeapOps {
 
   // The owner freed into a page of its full queue that still has live blocks.
   static void unfull(H* h, P* p) {
+    // relaxed: the owner reads what it stored itself.
     HA_DEBUG_ASSERT(segment_of_page(p)->owner.load(std::memory_order_relaxed) == h, "only the owner unfulls a page");
     h->full.remove(p);
     p->set_flags(p->flags.get() & ~PAGE_IN_FULL, h);
@@ -453,6 +455,7 @@ class HeapOps {
     // when threads come and go faster than frees adopt them (reclaim_on_free=0).
     for (int adopted = 0; !has_free_page(list.first) && adopted < MAX_ADOPTIONS_PER_CALL && h != &late_heap_;
          ++adopted) {
+      // relaxed: a hint; reclaim_one reads the list under its lock.
       if (abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) break;
     }
     Seg* s = list.first;
@@ -652,6 +655,7 @@ class HeapOps {
   static void assert_no_page_names(const H* h) {
     Pool::for_each_paged([h](Seg& s) {
       for_each_page_in_use(&s, [h](P& p) {
+        // relaxed: another thread's page may be changing; it never stores h (h is not its heap).
         HA_DEBUG_ASSERT(
             p.fast_free_heap.load(std::memory_order_relaxed) != h && p.heap.load(std::memory_order_relaxed) != h,
             "no page names a heap that goes back to the pool");

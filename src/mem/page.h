@@ -80,6 +80,7 @@ struct alignas(128) Page {
   // Every change of flags goes through here, keeping fast_free_heap in step.
   void set_flags(uint8_t new_flags, Heap<Config>* owner) {
     flags.set(new_flags);
+    // relaxed: only the owner stores its heap here; other threads compare with theirs (above).
     fast_free_heap.store(new_flags == 0 ? owner : nullptr, std::memory_order_relaxed);
   }
 
@@ -109,6 +110,7 @@ struct alignas(128) Page {
   // Another thread's free. Returns true when it took TF_FULL: the caller must then tell the
   // page's heap and call end_notify(); otherwise it must not touch the page again.
   bool push_thread(void* block) {
+    // relaxed: a stale value only fails the CAS below, which then returns the current one.
     uintptr_t old = thread_free.load(std::memory_order_relaxed);
     uintptr_t next;
     do {
@@ -129,6 +131,7 @@ struct alignas(128) Page {
   // earlier full episode may still hold TF_NOTIFYING: TF_FULL waits until it is done, so that at
   // most one freer ever holds TF_NOTIFYING (wait_notified relies on it).
   bool mark_full() {
+    // relaxed (both loads): a stale value only fails the CAS, which decides on the current word.
     uintptr_t old = thread_free.load(std::memory_order_relaxed);
     for (;;) {
       if ((old & ~TF_BITS) != 0) return false;

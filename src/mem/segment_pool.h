@@ -62,7 +62,7 @@ class SegmentPool {
   // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask
   // (committed) until the segment is reused or unmapped after the delay.
   static void release_paged(Seg* s) {
-    s->owner.store(nullptr, std::memory_order_relaxed);
+    s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
     push_free(s);
@@ -296,7 +296,7 @@ class SegmentPool {
     free_.push_back(s);
     // relaxed: written under free_lock_; readers only use it as a hint.
     if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
-      next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);
+      next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);  // relaxed: as above
     }
   }
 
