@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "patterned_block.h"
+#include "patterned_churn.h"
 #include "stats_snapshot.h"
 
 namespace {
@@ -53,26 +54,17 @@ int wait_for(pid_t child) {
   return waitpid(child, &wait_status, 0) == child ? wait_status : -1;
 }
 
-// Allocates, checks and frees patterned blocks on the calling thread and on a new one.
+// The fork child's check that it can allocate, as an exit code.
 int allocate_and_check() {
-  int result = CHILD_OK;
-  auto work = [&result](std::uint64_t seed) {
-    for (std::size_t i = 0; i < 200; ++i) {
-      void* block = allocate_patterned(16 + (i * 40) % 3000, seed + i);
-      if (block == nullptr) {
-        result = CHILD_ALLOCATION_FAILED;
-        return;
-      }
-      if (!free_patterned(block).intact()) {
-        result = CHILD_BLOCK_CORRUPT;
-        return;
-      }
-    }
-  };
-  work(1);
-  std::thread thread(work, 2);
-  thread.join();
-  return result;
+  switch (churn_patterned_on_two_threads(200)) {
+    case ChurnResult::allocation_failed:
+      return CHILD_ALLOCATION_FAILED;
+    case ChurnResult::block_corrupt:
+      return CHILD_BLOCK_CORRUPT;
+    case ChurnResult::ok:
+      break;
+  }
+  return CHILD_OK;
 }
 
 // Runs in a fresh copy of the test process: starts threads whose first hardalloc call is a
