@@ -1,6 +1,6 @@
 /*
  * A Promela model of hardalloc's cross-thread protocols on one page (src/mem/page.h,
- * src/alloc/heap.h, free_generic in src/alloc/allocator.h): the cross-thread free, the
+ * src/alloc/heap.h; Allocator::free_generic leads to HeapOps::release_block): the cross-thread free, the
  * full-page protocol on the one word `thread_free` (TF_FULL, TF_NOTIFYING, unfull_hint),
  * thread exit (abandon) and reclaim (reclaim_one, try_reclaim_on_free, adopt).
  * Inline names are the C++ functions they mirror; model/check.py runs Spin on it.
@@ -230,7 +230,7 @@ inline page_retire() {
   fi
 }
 
-/* The owner's free (Allocator::free's fast path or free_generic with owner == h): push_local,
+/* The owner's free (Allocator::free's fast path or release_block with owner == h): push_local,
  * then page_retire or unfull. */
 inline free_local(h, b) {
   atomic { local_m = local_m | b; held[h] = held[h] & ~b; used-- }
@@ -390,10 +390,10 @@ inline try_reclaim(won) {
   }
 }
 
-/* Allocator::free_generic by thread f. Segment::owner is read relaxed: it is only compared
- * with f's own heap, which no other thread stores (a thread never sees its own heap there
- * unless it put it there). */
-inline free_generic(f, b) {
+/* HeapOps::release_block by thread f (where Allocator::free_generic leads). Segment::owner is
+ * read relaxed: it is only compared with f's own heap, which no other thread stores (a thread
+ * never sees its own heap there unless it put it there). */
+inline release_block(f, b) {
   ow = seg_owner;
   if
   :: ow == f -> free_local(f, b)
@@ -438,7 +438,7 @@ active [2] proctype Freer() {
   byte f = _pid;  /* 2 and 3: the monitor and the owner are pids 0 and 1 */
   SCRATCH;
   do
-  :: held[f] != 0 -> b = LOWEST(held[f]); free_generic(f, b); progress_freed: CLEAR_SCRATCH
+  :: held[f] != 0 -> b = LOWEST(held[f]); release_block(f, b); progress_freed: CLEAR_SCRATCH
   :: giving_done && held[f] == 0 -> break
   od;
   freers_done++
