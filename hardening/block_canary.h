@@ -88,8 +88,8 @@ class BlockCanary {
     z = (z ^ (z >> 31)) * 0x7FB5D329728EA185ull;
     return z ^ (z >> 27);
   }
-  // Written once by init_secret before any block exists (process initialisation, under its
-  // lock and published by its release), read-only afterwards.
+  // Written by init_secret before any block exists (process initialisation: once, or again in a
+  // fork child that reruns it, and published by its release), read-only afterwards.
   static inline uint64_t secret_ = 0;
 };
 

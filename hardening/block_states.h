@@ -34,10 +34,12 @@ class BlockStates {
     return (word(page, index).fetch_and(~bit, std::memory_order_relaxed) & bit) != 0;  // relaxed: as above
   }
   bool is_allocated(size_t page, size_t index) const {
+    // relaxed: as above; a checker reads a block it was handed, ordered by that hand-off.
     return (words_[page * WORDS_PER_PAGE + index / 64].load(std::memory_order_relaxed) >> (index % 64)) & 1;
   }
   // A page taken into use starts with every block free.
   void clear_page(size_t page) {
+    // relaxed: the page is free, so no other thread reads its bits until it is handed out.
     for (size_t i = 0; i < WORDS_PER_PAGE; ++i) words_[page * WORDS_PER_PAGE + i].store(0, std::memory_order_relaxed);
   }
 

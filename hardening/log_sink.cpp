@@ -77,6 +77,7 @@ void after_fork_in_parent() { g_lock.unlock(); }
 void after_fork_in_child() {
   g_lock.reset_after_fork();
   LockGuard guard(g_lock);
+  // relaxed: read under g_lock, as every later change of it is made.
   if (g_have_path.load(std::memory_order_relaxed)) reopen_locked();
 }
 
@@ -85,19 +86,23 @@ void after_fork_in_child() {
 bool log_sink_open(const char* path) {
   if (path == nullptr || path[0] == '\0') return true;
   copy_text(g_path, 0, sizeof(g_path), path);
+  // relaxed: published with the options (release in options(), see above).
   g_have_path.store(true, std::memory_order_relaxed);
   {
     LockGuard guard(g_lock);
     reopen_locked();
   }
+  // relaxed: this thread stored it (or reopen_locked did, under g_lock just released).
   if (!g_have_path.load(std::memory_order_relaxed)) return false;
   os_register_fork_handlers(before_fork, after_fork_in_parent, after_fork_in_child);
   return true;
 }
 
 int log_fd() {
+  // relaxed: a filter (the options' acquire made the path visible); checked again under g_lock.
   if (!g_have_path.load(std::memory_order_relaxed)) return STDERR_FD;
   LockGuard guard(g_lock);
+  // relaxed: under g_lock, which orders every later change.
   if (g_have_path.load(std::memory_order_relaxed) && (g_fd_pid != os_pid() || os_file_identity(g_fd) != g_fd_identity))
     reopen_locked();
   return g_fd;

@@ -157,8 +157,10 @@ size_t parse_options(const char* text, size_t length, Options& out, OptionWarnin
 }
 
 const Options& options() {
+  // acquire: pairs with the release below; a reader that sees 2 sees the parsed options.
   if (HA_LIKELY(g_options_state.load(std::memory_order_acquire) == 2)) return g_options;
   LockGuard guard(g_options_lock);
+  // relaxed: under g_options_lock, whose acquire ordered the last writer's store before us.
   if (g_options_state.load(std::memory_order_relaxed) != 2) {
     if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
       size_t length = 0;

@@ -88,6 +88,7 @@ const char* report_kind_name(ReportKind kind) {
 }
 
 void report_heap_error(ReportKind kind, const BlockFacts& facts) {
+  // relaxed: a count, ordering nothing.
   g_report_count.fetch_add(1, std::memory_order_relaxed);
   uintptr_t frames[MAX_FRAMES];
   const int frame_count = capture_stack(frames, MAX_FRAMES);
@@ -117,6 +118,7 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
   if (options().abort_on_error) abort();
 }
 
+// relaxed: a count, ordering nothing.
 uint64_t report_count() { return g_report_count.load(std::memory_order_relaxed); }
 
 // With abort_on_error=0 a run goes on past its reports: say at exit how many there were.

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <new>
 
+#include "base/debug_assert.h"
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/block_canary.h"
@@ -62,11 +63,15 @@ struct Heap {
   // Owned segments with at least one free page come first in each list; indexed by PageKind.
   SegmentList<Config> segments[PAGE_KIND_COUNT];
   IntrusiveList<Segment<Config>, &Segment<Config>::purge_next, &Segment<Config>::purge_prev> purge_queue;
+  // Set by a remote freer that took TF_FULL of one of our pages (release); taken by the owner's
+  // slow path (acquire exchange).
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
   uint32_t slow_path_count = 0;
   uint64_t random_state = 0;
+  // In the live list or the free list of heaps (HeapOps, heap_pool_lock_).
   Heap* pool_next = nullptr;
+  Heap* pool_prev = nullptr;
   [[no_unique_address]] QuarantineOf<Config> quarantine;  // owner thread only
 
   constexpr Heap() {
@@ -124,12 +129,14 @@ class HeapOps {
 
   // A page of `bin` with a free block, or nullptr when out of memory.
   static P* find_page(H* h, size_t bin) {
+    // relaxed: a filter; collect_unfull's acquire exchange does the synchronising.
     if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
     if (++h->slow_path_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
     // Adopting abandoned segments may bring pages of this class; a bounded number per call keeps
     // one malloc from adopting every segment that exited threads left.
     for (int adopted = 0;; ++adopted) {
       if (P* p = page_with_free_block(h, bin)) return p;
+      // relaxed: a hint; reclaim_one reads the list under its lock.
       if (adopted == MAX_ADOPTIONS_PER_CALL || h == &late_heap_ ||
           abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) {
         break;
@@ -146,6 +153,9 @@ class HeapOps {
   // Called when the owner's free left `p` with no live block. Out of line: free's fast path
   // must not pay its register saves.
   HA_NOINLINE static void page_retire(H* h, P* p) noexcept {
+    // relaxed: the owner reads what it stored itself.
+    HA_DEBUG_ASSERT(segment_of_page(p)->owner.load(std::memory_order_relaxed) == h,
+                    "a page reached by free's fast path belongs to the freeing thread's heap");
     if (p->flags.get() & PAGE_IN_FULL) {
       h->full.remove(p);
     } else {
@@ -207,6 +217,8 @@ class HeapOps {
 
   // The owner freed into a page of its full queue that still has live blocks.
   static void unfull(H* h, P* p) {
+    // relaxed: the owner reads what it stored itself.
+    HA_DEBUG_ASSERT(segment_of_page(p)->owner.load(std::memory_order_relaxed) == h, "only the owner unfulls a page");
     h->full.remove(p);
     p->set_flags(p->flags.get() & ~PAGE_IN_FULL, h);
     p->clear_full();
@@ -217,8 +229,9 @@ class HeapOps {
   // Another thread took TF_FULL of `p` with its push: make the page's owner look. The page's heap
   // cannot change while we hold TF_NOTIFYING.
   static void notify_owner(P* p) {
-    // relaxed: the push CAS that took TF_FULL acquired the owner's store (page.h).
-    H* owner = p->heap.load(std::memory_order_relaxed);
+    // acquire: pairs with the release store in init_page/adopt, so the heap we write into is seen
+    // as its owner set it up (also implied by the push CAS that acquired mark_full's release).
+    H* owner = p->heap.load(std::memory_order_acquire);
     // release: the owner's acquire exchange then sees our push on thread_free.
     if (owner != nullptr) owner->unfull_hint.store(true, std::memory_order_release);
     p->end_notify();
@@ -278,21 +291,17 @@ class HeapOps {
     Pool::purge_free_segments(now_ms, force);
   }
 
-  // Once per process: options, the thread-exit key and the fork handlers. Returns false when
+  // Once per process: options, the fork handlers and the thread-exit key. Returns false when
   // the platform is not what this build assumes.
   static bool process_init() {
-    // acquire: a thread that sees the state ready also sees exit_key_ (seed 002's lazy-global race).
+    // acquire: pairs with init_process's release; a thread that sees READY also sees exit_key_
+    // (seed 002's lazy-global race).
     if (HA_LIKELY(process_state_.load(std::memory_order_acquire) == READY)) return true;
-    LockGuard guard(process_lock_);
-    if (process_state_.load(std::memory_order_relaxed) == READY) return true;
-    const Options& o = options();
-    if (!os_page_size_matches() || !os_thread_key_create(&exit_key_, &thread_exit)) return false;
-    if constexpr (Config::MITIGATIONS.has(Mitigation::canaries)) BlockCanary::init_secret();
-    if constexpr (Config::MITIGATIONS.has(Mitigation::free_fill)) FreeFill::init(o.zero_on_free);
-    os_register_fork_handlers(
-        &lock_all_for_fork, [] { unlock_all_after_fork(false); }, [] { unlock_all_after_fork(true); });
-    process_state_.store(READY, std::memory_order_release);  // publishes exit_key_ and the secrets
-    return true;
+    // Not a lock of ours: a fork while another thread is in here would leave it held in the
+    // child. os_once runs init_process again in such a child.
+    os_once(&process_once_, &init_process);
+    // acquire: as above, for the thread that ran init_process.
+    return process_state_.load(std::memory_order_acquire) == READY;
   }
 
   // Visits every abandoned segment under the abandoned-list lock (ha_check_heap).
@@ -314,6 +323,12 @@ class HeapOps {
   }
   static SpinLock& late_lock() { return late_lock_; }
 
+  // fork: no allocator lock may be held across fork(), so the prepare handler takes them all,
+  // the late heap's first (it is the one that nests). Two locks need no taking. Process init
+  // holds none (os_once). The options lock is taken only until the options are ready, and
+  // init_process reads them before it registers these handlers; a thread that saw them not
+  // ready may still hold it for its re-check, but the child sees them ready and never takes it.
+  // (Registered after the options, these handlers also run before the log sink's.)
   static void lock_all_for_fork() {
     late_lock_.lock();
     heap_pool_lock_.lock();
@@ -326,6 +341,8 @@ class HeapOps {
       abandoned_lock_.reset_after_fork();
       heap_pool_lock_.reset_after_fork();
       late_lock_.reset_after_fork();
+      fork_handlers_registered_ = true;  // they ran, so a rerun of init_process must not add more
+      orphan_other_heaps_after_fork();
     } else {
       abandoned_lock_.unlock();
       heap_pool_lock_.unlock();
@@ -334,6 +351,24 @@ class HeapOps {
   }
 
  private:
+  // Runs once (os_once), and again in a fork child whose parent forked while it ran; each step
+  // tolerates that. The options come first, so that no fork handler of ours can run while their
+  // lock is held before they are ready (lock_all_for_fork).
+  static void init_process() {
+    const Options& o = options();
+    if (!fork_handlers_registered_) {
+      os_register_fork_handlers(
+          &lock_all_for_fork, [] { unlock_all_after_fork(false); }, [] { unlock_all_after_fork(true); });
+      fork_handlers_registered_ = true;
+    }
+    if (!os_page_size_matches() || !os_thread_key_create(&exit_key_, &thread_exit)) return;
+    // Drawn again by a rerun in a fork child: no block of this Config exists before READY.
+    if constexpr (Config::MITIGATIONS.has(Mitigation::canaries)) BlockCanary::init_secret();
+    if constexpr (Config::MITIGATIONS.has(Mitigation::free_fill)) FreeFill::init(o.zero_on_free);
+    // release: publishes exit_key_ and the secrets.
+    process_state_.store(READY, std::memory_order_release);
+  }
+
   static size_t page_area_bytes(const Seg* s, size_t index) {
     return (size_t{1} << s->page_shift) - (index == 0 ? Pool::HEADER : 0);
   }
@@ -420,6 +455,7 @@ class HeapOps {
     // when threads come and go faster than frees adopt them (reclaim_on_free=0).
     for (int adopted = 0; !has_free_page(list.first) && adopted < MAX_ADOPTIONS_PER_CALL && h != &late_heap_;
          ++adopted) {
+      // relaxed: a hint; reclaim_one reads the list under its lock.
       if (abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) break;
     }
     Seg* s = list.first;
@@ -461,7 +497,7 @@ class HeapOps {
     p.local_free = nullptr;
     p.set_flags(0, h);
     p.reset_thread_free();                       // a free page has no live block, so no other thread touches it now
-    p.heap.store(h, std::memory_order_relaxed);  // relaxed: published by mark_full's release
+    p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
     p.in_use = true;
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
@@ -486,6 +522,7 @@ class HeapOps {
     p->wait_notified();  // a remote freer may still be telling us about this page
     p->in_use = false;
     p->block_size.set(0);
+    // relaxed: no live block, so no remote freer reads it; the next init_page publishes anew.
     p->heap.store(nullptr, std::memory_order_relaxed);
     p->set_flags(0, nullptr);
     g_stat_counters<Config>.page_bytes_in_use.sub(area);
@@ -587,8 +624,11 @@ class HeapOps {
     H* h = take_heap();
     if (h == nullptr) return nullptr;
     os_random_bytes(&h->random_state, sizeof(h->random_state));
+    // tl_heap first: glibc may allocate inside pthread_setspecific (its second-level key
+    // arrays), and that malloc must find this heap rather than make a second one.
     tl_heap<Config> = h;
     os_thread_key_set(exit_key_, h);
+    HA_DEBUG_ASSERT(tl_heap<Config> == h, "a malloc inside pthread_setspecific found the thread's heap");
     g_stat_counters<Config>.heaps.add(1);
     return h;
   }
@@ -607,7 +647,22 @@ class HeapOps {
       }
     }
     g_stat_counters<Config>.heaps.sub(1);
+    if constexpr (DEBUG_CHECKS) assert_no_page_names(h);
     give_heap(h);
+  }
+
+  // "Another thread can never see its own heap" (free's fast-path compare, Page::fast_free_heap)
+  // holds because a heap is recycled only after every page stopped naming it: collected and
+  // freed, or detached when its segment was abandoned.
+  static void assert_no_page_names(const H* h) {
+    Pool::for_each_paged([h](Seg& s) {
+      for_each_page_in_use(&s, [h](P& p) {
+        // relaxed: another thread's page may be changing; it never stores h (h is not its heap).
+        HA_DEBUG_ASSERT(
+            p.fast_free_heap.load(std::memory_order_relaxed) != h && p.heap.load(std::memory_order_relaxed) != h,
+            "no page names a heap that goes back to the pool");
+      });
+    });
   }
 
   // Hands a segment with live blocks to whichever thread adopts it. Free pages whose delay has
@@ -615,27 +670,79 @@ class HeapOps {
   static void abandon(H* h, Seg* s) {
     if (s->purge_mask != 0 && os_now_ms() >= s->purge_deadline_ms) purge_free_pages(h, s);
     if (s->in_purge_queue) leave_purge_queue(h, s);
-    for (size_t i = 0; i < s->page_count; ++i) {
-      P& p = s->pages[i];
-      if (!p.in_use) continue;
+    for_each_page_in_use(s, [](P& p) {
       p.clear_full();     // no new freer will tell the exiting heap...
       p.wait_notified();  // ...and none is still doing so
-      p.heap.store(nullptr, std::memory_order_relaxed);
-      p.set_flags(p.flags.get() & ~PAGE_IN_FULL, nullptr);
-      p.next = p.prev = nullptr;
+      detach_page(p);
+    });
+    push_abandoned(s);
+  }
+
+  // fork child: the threads that owned the other live heaps do not exist here. Their segments
+  // are abandoned, so that the child's threads adopt them (their free blocks are reused, the
+  // frees into them collected), and their heaps go back to the pool. A remote freer caught
+  // between taking TF_FULL and end_notify is gone too: its TF_NOTIFYING is cleared, and the hint
+  // it may not have sent is raised. The lists walked here were consistent at fork (the prepare
+  // handler held their locks); the child has one thread, so the abandoned list's lock taken
+  // inside the walk cannot deadlock. A thread stopped inside its own slow path at fork may leave
+  // one block or one segment it was taking unaccounted: a leak, never a block handed out twice.
+  static void orphan_other_heaps_after_fork() {
+    H* survivor = tl_heap<Config>;
+    Pool::for_each_paged([survivor](Seg& s) {
+      H* owner = s.owner.load(std::memory_order_relaxed);  // relaxed: the child has one thread
+      if (owner == nullptr) return;                        // free or abandoned already
+      bool notifier_lost = false;
+      for_each_page_in_use(&s, [&notifier_lost](P& p) { notifier_lost |= p.forget_notifier_after_fork(); });
+      if (owner == survivor || owner == &late_heap_) {
+        if (notifier_lost) owner->unfull_hint.store(true, std::memory_order_relaxed);  // relaxed: one thread
+        return;
+      }
+      s.in_purge_queue = false;  // its heap's purge queue goes with the heap
+      for_each_page_in_use(&s, [](P& p) {
+        p.clear_full();
+        detach_page(p);
+      });
+      push_abandoned(&s);
+    });
+    for (H* h = live_heaps_.first; h != nullptr;) {
+      H* next = h->pool_next;
+      if (h != survivor) {
+        g_stat_counters<Config>.heaps.sub(1);
+        give_heap(h);
+      }
+      h = next;
     }
+  }
+
+  template <class Visit>
+  static void for_each_page_in_use(Seg* s, Visit visit) {
+    for (size_t i = 0; i < s->page_count; ++i) {
+      if (s->pages[i].in_use) visit(s->pages[i]);
+    }
+  }
+
+  // A page of a segment being abandoned stops naming its heap (no freer is notifying).
+  static void detach_page(P& p) {
+    // relaxed: the abandoned list's lock orders it before an adopter's release store.
+    p.heap.store(nullptr, std::memory_order_relaxed);
+    p.set_flags(p.flags.get() & ~PAGE_IN_FULL, nullptr);
+    p.next = p.prev = nullptr;
+  }
+
+  static void push_abandoned(Seg* s) {
+    // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(nullptr, std::memory_order_relaxed);
     LockGuard guard(abandoned_lock_);
     s->abandoned = true;
     abandoned_.push_front(s);
-    abandoned_count_.fetch_add(1, std::memory_order_relaxed);  // a hint for find_page's check
+    abandoned_count_.fetch_add(1, std::memory_order_relaxed);  // relaxed: a hint for find_page's check
     g_stat_counters<Config>.abandoned_segments.add(1);
   }
 
   static void unlink_abandoned(Seg* s) {  // abandoned_lock_ held
     abandoned_.remove(s);
     s->abandoned = false;
-    abandoned_count_.fetch_sub(1, std::memory_order_relaxed);
+    abandoned_count_.fetch_sub(1, std::memory_order_relaxed);  // relaxed: a hint, as above
     g_stat_counters<Config>.abandoned_segments.sub(1);
   }
 
@@ -653,6 +760,7 @@ class HeapOps {
 
   // Makes `h` the owner of an abandoned segment (already off the abandoned list).
   static void adopt(H* h, Seg* s) {
+    // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(h, std::memory_order_relaxed);
     // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
     // once); they now wait in this heap's purge queue, with a fresh deadline to keep it ordered.
@@ -662,7 +770,7 @@ class HeapOps {
     for (size_t i = 0; i < s->page_count; ++i) {
       P& p = s->pages[i];
       if (!p.in_use) continue;
-      p.heap.store(h, std::memory_order_relaxed);
+      p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
       p.set_flags(p.flags.get(), h);
       p.collect_thread_free();
       if (p.used.get() == 0) {
@@ -683,19 +791,18 @@ class HeapOps {
   // hint to a heap whose thread has exited.
   static H* take_heap() {
     LockGuard guard(heap_pool_lock_);
-    H* h = heap_pool_free_;
-    if (h != nullptr) {
-      heap_pool_free_ = h->pool_next;
-      return h;
+    H* h = free_heaps_.pop_front();
+    if (h == nullptr) {
+      if (heap_chunk_left_ == 0) {
+        heap_chunk_ = static_cast<uint8_t*>(os_map_aligned(HEAP_CHUNK_BYTES, OS_PAGE_BYTES, 0));
+        if (heap_chunk_ == nullptr) return nullptr;
+        heap_chunk_left_ = HEAP_CHUNK_BYTES / sizeof(H);
+      }
+      --heap_chunk_left_;
+      h = new (heap_chunk_) H();  // placement new into our own memory
+      heap_chunk_ += sizeof(H);
     }
-    if (heap_chunk_left_ == 0) {
-      heap_chunk_ = static_cast<uint8_t*>(os_map_aligned(HEAP_CHUNK_BYTES, OS_PAGE_BYTES, 0));
-      if (heap_chunk_ == nullptr) return nullptr;
-      heap_chunk_left_ = HEAP_CHUNK_BYTES / sizeof(H);
-    }
-    --heap_chunk_left_;
-    h = new (heap_chunk_) H();  // placement new into our own memory
-    heap_chunk_ += sizeof(H);
+    live_heaps_.push_front(h);
     return h;
   }
 
@@ -706,11 +813,13 @@ class HeapOps {
     h->full = PageQueue<Config>{};
     for (auto& list : h->segments) list = SegmentList<Config>{};
     h->purge_queue = {};
+    // relaxed: the next owner's heap_init and first slow path read it in the same thread; a late
+    // freer's true only costs that owner one scan of its (empty) full queue.
     h->unfull_hint.store(false, std::memory_order_relaxed);
     h->next_purge_ms = UINT64_MAX;
     LockGuard guard(heap_pool_lock_);
-    h->pool_next = heap_pool_free_;
-    heap_pool_free_ = h;
+    live_heaps_.remove(h);
+    free_heaps_.push_front(h);
   }
 
   static constexpr size_t HEAP_CHUNK_BYTES = 256 * KiB;
@@ -720,16 +829,23 @@ class HeapOps {
   static inline SpinLock heap_pool_lock_;
   static constinit inline H late_heap_{};
   static inline SpinLock late_lock_;
-  static inline H* heap_pool_free_ = nullptr;
+  // Heaps of running threads (the fork child abandons all but its own) and heaps to reuse.
+  static inline IntrusiveList<H, &H::pool_next, &H::pool_prev> live_heaps_;
+  static inline IntrusiveList<H, &H::pool_next, &H::pool_prev> free_heaps_;
   static inline uint8_t* heap_chunk_ = nullptr;
   static inline size_t heap_chunk_left_ = 0;
   static inline SpinLock abandoned_lock_;
   static inline SegmentList<Config> abandoned_;
+  // Only a hint, read relaxed before taking abandoned_lock_.
   static inline std::atomic<size_t> abandoned_count_{0};
   static inline OsThreadKey exit_key_ = 0;
   static constexpr int READY = 1;
+  // 0 until init_process succeeded, then READY (release/acquire: publishes exit_key_).
   static inline std::atomic<int> process_state_{0};
-  static inline SpinLock process_lock_;
+  static inline OsOnce process_once_ = 0;
+  // Written by init_process and by the fork child handler, both while no other thread of ours
+  // can run them (os_once; a child has one thread).
+  static inline bool fork_handlers_registered_ = false;
 };
 
 }  // namespace hardalloc

@@ -10,6 +10,7 @@ class Relaxed {
  public:
   constexpr Relaxed() = default;
   constexpr explicit Relaxed(T v) : value_(v) {}
+  // relaxed: the owner's own accesses need no order, and a reader's is approximate by design.
   T get() const { return value_.load(std::memory_order_relaxed); }
   void set(T v) { value_.store(v, std::memory_order_relaxed); }
   // Owner-only read-modify-write: a load and a store, not a locked instruction.

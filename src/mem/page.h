@@ -81,6 +81,7 @@ struct alignas(128) Page {
   // Every change of flags goes through here, keeping fast_free_heap in step.
   void set_flags(uint8_t new_flags, Heap<Config>* owner) {
     flags.set(new_flags);
+    // relaxed: only the owner stores its heap here; other threads compare with theirs (above).
     fast_free_heap.store(new_flags == 0 ? owner : nullptr, std::memory_order_relaxed);
   }
 
@@ -110,6 +111,7 @@ struct alignas(128) Page {
   // Another thread's free. Returns true when it took TF_FULL: the caller must then tell the
   // page's heap and call end_notify(); otherwise it must not touch the page again.
   bool push_thread(void* block) {
+    // relaxed: a stale value only fails the CAS below, which then returns the current one.
     uintptr_t old = thread_free.load(std::memory_order_relaxed);
     uintptr_t next;
     do {
@@ -130,6 +132,7 @@ struct alignas(128) Page {
   // earlier full episode may still hold TF_NOTIFYING: TF_FULL waits until it is done, so that at
   // most one freer ever holds TF_NOTIFYING (wait_notified relies on it).
   bool mark_full() {
+    // relaxed (both loads): a stale value only fails the CAS, which decides on the current word.
     uintptr_t old = thread_free.load(std::memory_order_relaxed);
     for (;;) {
       if ((old & ~TF_BITS) != 0) return false;
@@ -159,6 +162,12 @@ struct alignas(128) Page {
       else
         os_yield();
     }
+  }
+  // fork child: no other thread exists, so no remote freer is telling anyone about this page.
+  // Returns whether one was (the hint it owed may not have been sent).
+  bool forget_notifier_after_fork() {
+    // relaxed: the child has one thread.
+    return (thread_free.fetch_and(~TF_NOTIFYING, std::memory_order_relaxed) & TF_NOTIFYING) != 0;
   }
   bool has_thread_free() const {
     // relaxed: a hint; collect_thread_free's acquire does the synchronising.

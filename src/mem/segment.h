@@ -42,9 +42,10 @@ struct Segment {
   // First, so that the page of an address is `this + index * 128` with no further offset.
   Page<Config> pages[MAX_PAGES_PER_SEGMENT];
   // The heap whose thread owns the pages; nullptr while abandoned, free, or dedicated. Only the
-  // owner changes it from its heap (on abandon), and only a reclaimer changes it from nullptr
-  // (under the abandoned-list lock); other threads only compare it with their own heap, so
-  // relaxed loads suffice.
+  // owner changes it from its heap (on abandon; in a fork child, the one thread left does it for
+  // the heaps of threads that did not survive the fork), and only a reclaimer changes it from
+  // nullptr (under the abandoned-list lock); other threads only compare it with their own heap,
+  // so relaxed loads suffice.
   std::atomic<Heap<Config>*> owner{nullptr};
   SegmentKind kind = SegmentKind::small;
   uint8_t page_shift = 0;

@@ -67,7 +67,7 @@ class SegmentPool {
       os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
     }
     s->guarded_pages = 0;
-    s->owner.store(nullptr, std::memory_order_relaxed);
+    s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
     push_free(s);
@@ -301,7 +301,7 @@ class SegmentPool {
     free_.push_back(s);
     // relaxed: written under free_lock_; readers only use it as a hint.
     if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
-      next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);
+      next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);  // relaxed: as above
     }
   }
 

@@ -9,6 +9,7 @@ namespace hardalloc {
 
 class Counter {
  public:
+  // relaxed (all three): a statistic on its own, synchronising with nothing.
   void add(size_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
   void sub(size_t n) { value_.fetch_sub(n, std::memory_order_relaxed); }
   size_t get() const { return value_.load(std::memory_order_relaxed); }
@@ -21,6 +22,8 @@ class Counter {
 class PeakCounter {
  public:
   void add(size_t n) {
+    // relaxed (all accesses of this class): statistics, synchronising with nothing; the CAS only
+    // keeps the peak monotonic.
     const size_t now = value_.fetch_add(n, std::memory_order_relaxed) + n;
     size_t peak = peak_.load(std::memory_order_relaxed);
     while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {

@@ -45,6 +45,12 @@ void os_thread_key_set(OsThreadKey key, void* value);
 // Runs prepare before fork() and parent/child after it, in the respective process.
 void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child)());
 
+// Runs `init` once per process; concurrent callers wait until it has returned. A fork that
+// interrupts `init` in another thread does not leave the child waiting: the child runs it again
+// (glibc's pthread_once counts forks), so `init` must tolerate having partly run before.
+using OsOnce = int;  // zero-initialised: not run yet
+void os_once(OsOnce* once, void (*init)());
+
 // Reads an environment variable without allocating (nullptr when unset or too early).
 const char* os_getenv(const char* name);
 

@@ -46,8 +46,10 @@ void* map_at_hint(size_t bytes, size_t alignment, size_t align_offset) {
   // relaxed: threads only need distinct hints; a collision merely costs the fallback.
   if (g_next_hint.load(std::memory_order_relaxed) == 0) {
     uintptr_t expected = 0;
+    // relaxed: one random start wins; the losers' starts are dropped.
     g_next_hint.compare_exchange_strong(expected, random_hint_start(), std::memory_order_relaxed);
   }
+  // relaxed: the RMW alone makes the ranges distinct.
   uintptr_t start = g_next_hint.fetch_add(step, std::memory_order_relaxed);
   if (start + step > HINT_END) {
     g_next_hint.store(HINT_BASE, std::memory_order_relaxed);  // wrap: freed ranges are free again
@@ -168,6 +170,11 @@ void os_thread_key_set(OsThreadKey key, void* value) { pthread_setspecific(stati
 
 void os_register_fork_handlers(void (*prepare)(), void (*parent)(), void (*child)()) {
   pthread_atfork(prepare, parent, child);
+}
+
+void os_once(OsOnce* once, void (*init)()) {
+  static_assert(sizeof(pthread_once_t) == sizeof(OsOnce) && PTHREAD_ONCE_INIT == 0);
+  pthread_once(reinterpret_cast<pthread_once_t*>(once), init);
 }
 
 const char* os_getenv(const char* name) {

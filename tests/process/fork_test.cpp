@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "patterned_block.h"
+#include "patterned_churn.h"
 #include "size_mix.h"
 
 namespace {
@@ -57,31 +58,21 @@ int child_main(void* inherited_block) {
   if (!free_patterned(inherited_block).intact()) {
     return CHILD_INHERITED_BLOCK_CORRUPT;
   }
-  int result = CHILD_OK;
-  auto work = [&result](std::uint64_t seed) {
-    std::mt19937_64 random(seed);
-    for (int i = 0; i < 100; ++i) {
-      void* block = allocate_patterned(draw_size(random, i % 10 == 0 ? MEDIUM_SIZES : SMALL_SIZES), random());
-      if (block == nullptr) {
-        result = CHILD_ALLOCATION_FAILED;
-        return;
-      }
-      if (!free_patterned(block).intact()) {
-        result = CHILD_OWN_BLOCK_CORRUPT;
-        return;
-      }
-    }
-  };
-  work(1);
-  std::thread child_thread(work, 2);
-  child_thread.join();
+  switch (churn_patterned_on_two_threads(100)) {
+    case ChurnResult::allocation_failed:
+      return CHILD_ALLOCATION_FAILED;
+    case ChurnResult::block_corrupt:
+      return CHILD_OWN_BLOCK_CORRUPT;
+    case ChurnResult::ok:
+      break;
+  }
   auto* huge = static_cast<char*>(ha_malloc(HUGE_SIZES.min_bytes));
   if (huge == nullptr) {
     return CHILD_ALLOCATION_FAILED;
   }
   huge[0] = huge[HUGE_SIZES.min_bytes - 1] = 1;
   ha_free(huge);
-  return result;
+  return CHILD_OK;
 }
 
 TEST(Fork, ChildOfBusyMultithreadedParentCanAllocate) {
