@@ -12,6 +12,11 @@ namespace {
 
 std::size_t hardalloc_usable_size(void* block) { return ha_malloc_usable_size(block); }
 
+// The calling thread's free blocks back to their pages, every empty page and cached segment
+// back to the OS: the next input finds the heap as a fresh process would, not as the previous
+// input and the purge timer left it. (Lock-step workers are new threads for every input.)
+void hardalloc_reset() { ha_collect(0); }
+
 }  // namespace
 
 const AllocatorTarget& hardalloc_target() {
@@ -31,7 +36,8 @@ const AllocatorTarget& hardalloc_target() {
                                       ha_free_aligned_sized,
                                       false,
                                       false,
-                                      SIZE_MAX};
+                                      SIZE_MAX,
+                                      hardalloc_reset};
   return target;
 }
 
