@@ -52,7 +52,7 @@ IFS=, read -r -a list <<<"$sanitizers"
 for sanitizer in "${list[@]}"; do
   flags=$(flags_of "$sanitizer")
   out=$work/$sanitizer/out
-  rm -rf "$out"
+  rm -rf "$out" "$work/$sanitizer/work"
   mkdir -p "$out" "$work/$sanitizer/work"
   echo "== $sanitizer: build (log: $work/$sanitizer/build.log)"
   if ! env CC=clang CXX=clang++ CFLAGS="$flags" CXXFLAGS="$flags" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
