@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from driver import allocators as allocator_list
+from driver.cli import OneLineErrorParser, positive
 from driver import instructions_mode, timed
 from driver import workloads as workload_list
 
@@ -28,28 +29,6 @@ def default_hardalloc() -> Path:
     candidates = [REPO / "build/release/lib/libhardalloc.so",
                   REPO / "build/release/src/libhardalloc.so"]
     return next((path for path in candidates if path.exists()), candidates[0])
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line on stderr ("run.py: error: ...") and exit status 2,
-    without the usage block before it."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def positive(kind):
-    """An argparse type: a number of the given kind above zero."""
-    def convert(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not value > 0 or value != value or value == float("inf"):
-            raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
-        return value
-    convert.__name__ = kind.__name__
-    return convert
 
 
 def parse_arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:

@@ -14,14 +14,16 @@ std::string describe_failure(const std::string& target_name, const RunResult& re
 
 }  // namespace
 
-bool SessionConfig::from_environment(SessionConfig* out, std::string* error) {
+bool SessionConfig::from_environment(SessionConfig* out, std::string* error, unsigned default_diff_sample) {
   FuzzEnvironment environment;
   if (!read_fuzz_environment(&environment, error)) return false;
   SessionConfig config;
   config.target_spec = environment.target_spec;
   config.second_spec = environment.second_spec;
+  config.diff_sample = environment.diff_sample != 0 ? environment.diff_sample : default_diff_sample;
   config.run.thread_mode = environment.thread_mode;
   config.run.live_cap_bytes = environment.live_cap_bytes;
+  config.run.ignored_findings = environment.ignored_findings;
   config.fresh_process_per_input = !environment.reuse_child;
   *out = config;
   return true;
@@ -47,7 +49,7 @@ std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, b
   const bool target_failed = target_result_->verdict != Verdict::PASS;
   if (target_failed && both_targets && second_) second_->run(data, size_bytes, config_.run, second_result_.get());
   if (target_failed) return describe_failure(target_->name(), *target_result_);
-  if (!second_) return {};
+  if (!second_ || !(both_targets || compared(data, size_bytes))) return {};
   second_->run(data, size_bytes, config_.run, second_result_.get());
   if (second_result_->verdict != Verdict::PASS) {
     return describe_failure(second_->name(), *second_result_) + " (second target)";
@@ -60,9 +62,17 @@ std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, b
   return disagreement.empty() ? disagreement : "[differential] " + disagreement;
 }
 
+bool FuzzSession::compared(const std::uint8_t* data, std::size_t size_bytes) const {
+  if (config_.diff_sample <= 1) return true;
+  std::uint64_t hash = 0xCBF29CE484222325ull;  // FNV-1a
+  for (std::size_t i = 0; i < size_bytes; ++i) hash = (hash ^ data[i]) * 0x100000001B3ull;
+  return hash % config_.diff_sample == 0;
+}
+
 std::string FuzzSession::describe() const {
   std::string text = "target " + target_->name();
   text += second_ ? ", compared with " + second_->name() : ", no comparison";
+  if (second_ && config_.diff_sample > 1) text += " (1 input in " + std::to_string(config_.diff_sample) + ")";
   text += config_.run.thread_mode == ThreadMode::LOCK_STEP ? ", lock-step threads" : ", free-running threads";
   return text;
 }

@@ -16,15 +16,22 @@
 
 namespace hafuzz {
 
+// The comparison sample of fuzzing engines and random streams (SessionConfig::diff_sample).
+inline constexpr unsigned ENGINE_DIFF_SAMPLE = 8;
+
 struct SessionConfig {
   std::string target_spec;
   std::string second_spec;  // empty: no comparison
+  // 1 in diff_sample inputs is run on the second target and compared, chosen by a hash of the
+  // input bytes, so the same input is always compared or never, and a finding replays. Engines
+  // sample (the comparison would otherwise take most of the time); named files are all compared.
+  unsigned diff_sample = 1;
   RunConfig run;
   bool fresh_process_per_input = true;  // for library targets (make_preload_runner)
 
-  // From the HARDALLOC_FUZZ_* variables; returns false and sets *error (one line) when one is
-  // malformed or unknown.
-  static bool from_environment(SessionConfig* out, std::string* error);
+  // From the HARDALLOC_FUZZ_* variables (default_diff_sample unless HARDALLOC_FUZZ_DIFF_SAMPLE
+  // is set); returns false and sets *error (one line) when one is malformed or unknown.
+  static bool from_environment(SessionConfig* out, std::string* error, unsigned default_diff_sample = 1);
 };
 
 class FuzzSession {
@@ -48,6 +55,7 @@ class FuzzSession {
 
  private:
   FuzzSession() = default;
+  bool compared(const std::uint8_t* data, std::size_t size_bytes) const;
 
   SessionConfig config_;
   std::unique_ptr<TargetRunner> target_;

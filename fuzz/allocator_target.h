@@ -44,6 +44,11 @@ struct AllocatorTarget {
   // shadow memory for the whole aligned reservation, so posix_memalign(4 GiB, n) alone took
   // 1 GB of RSS and sent the CI fuzz smoke past libFuzzer's 4 GB limit. Its cap is 64 MiB.
   std::size_t max_alignment_bytes;
+  // Brings the calling thread's heap back to a clean state while no block is live, or null:
+  // the executor calls it on every thread before each stream, so that an input runs the same
+  // allocator paths whatever ran before it (AFL++ stability) and a finding replays alone.
+  // Targets in a child process get a fresh process instead (HARDALLOC_FUZZ_REUSE_CHILD=0).
+  void (*reset_fn)() = nullptr;
 };
 
 // The process's malloc. At first use it keeps only the functions defined in the same file as

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <new>
 
 #include "op_runner.h"
 #include "shadow_model.h"
@@ -37,20 +38,34 @@ class Mailbox {
 
 class StreamExecution;
 
-// A lock-step worker: runs one op at a time for the coordinator, which waits for it.
+// A lock-step worker: runs one job at a time for the coordinator, which waits for it.
 struct LockStepWorker {
-  StreamExecution* owner = nullptr;
   pthread_t thread{};
   bool running = false;  // coordinator-only
   std::mutex mutex;
   std::condition_variable changed;
-  // Guarded by mutex: a job is posted (op != nullptr) and taken back when done is set.
+  // Guarded by mutex: a job is posted (op or reset set) and taken back when done is set.
+  StreamExecution* owner = nullptr;
   const Op* op = nullptr;
+  void (*reset)() = nullptr;
   unsigned op_index = 0;
   bool done = false;
   bool stop = false;
   Observation observation{};
 };
+
+// Lock-step workers outlive a stream: thread t of every stream is the same pthread until a
+// THREAD_END ends it, so an input pays neither for starting threads nor for their new heaps,
+// and it meets the heaps in the state the reset left them (AFL++ stability). Never destroyed:
+// at exit the workers still wait on their condition variables. One stream runs at a time.
+LockStepWorker* lock_step_workers() {
+  struct Pool {
+    LockStepWorker workers[MAX_THREADS];
+  };
+  alignas(Pool) static unsigned char storage[sizeof(Pool)];
+  static Pool* pool = new (storage) Pool;
+  return pool->workers;
+}
 
 // One logical thread of free-running mode; THREAD_END moves it onto a new pthread.
 struct FreeRunningThread {
@@ -79,6 +94,7 @@ class StreamExecution {
     for (unsigned i = 0; i < stream_.op_count; ++i) {
       result_->observations[i] = Observation{Outcome::SKIPPED, 0};
     }
+    reset_heaps();
     if (config_.thread_mode == ThreadMode::LOCK_STEP) {
       run_lock_step();
     } else {
@@ -106,10 +122,12 @@ class StreamExecution {
   void run_free_running_thread(FreeRunningThread* self);
 
  private:
+  void reset_heaps();
   void run_lock_step();
   void run_free_running();
   bool start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op, unsigned op_index);
-  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op& op);
+  // Runs op, or else reset, on worker thread_index, starting it if needed.
+  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)());
   void stop_worker(unsigned thread_index);
   void drain_mailbox(unsigned thread_index);
   Observation hand_off(unsigned op_index, const Op& op);
@@ -122,7 +140,7 @@ class StreamExecution {
   ShadowModel model_;
   ViolationSink violations_;
   OpRunner runner_;
-  LockStepWorker workers_[MAX_THREADS];
+  LockStepWorker* workers_ = lock_step_workers();
   FreeRunningThread free_threads_[MAX_THREADS];
   Mailbox mailboxes_[MAX_THREADS];
 };
@@ -131,15 +149,23 @@ void* lock_step_worker_main(void* argument) {
   auto* worker = static_cast<LockStepWorker*>(argument);
   std::unique_lock<std::mutex> lock(worker->mutex);
   for (;;) {
-    worker->changed.wait(lock, [&] { return worker->op != nullptr || worker->stop; });
+    worker->changed.wait(lock, [&] { return worker->op != nullptr || worker->reset != nullptr || worker->stop; });
     if (worker->stop) return nullptr;
-    const Op& op = *worker->op;
+    const Op* op = worker->op;
+    void (*reset)() = worker->reset;
+    StreamExecution* owner = worker->owner;
     const unsigned op_index = worker->op_index;
     lock.unlock();
-    const Observation observation = worker->owner->execute_lock_step_op(op_index, op);
+    Observation observation{Outcome::BLOCK, 0};
+    if (op != nullptr) {
+      observation = owner->execute_lock_step_op(op_index, *op);
+    } else {
+      reset();
+    }
     lock.lock();
     worker->observation = observation;
     worker->op = nullptr;
+    worker->reset = nullptr;
     worker->done = true;
     worker->changed.notify_all();
   }
@@ -159,18 +185,20 @@ bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void
   return false;
 }
 
-Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op& op) {
+Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op,
+                                                void (*reset)()) {
   LockStepWorker& worker = workers_[thread_index];
   if (!worker.running) {
-    worker.owner = this;
     worker.stop = false;
-    if (!start_thread(&worker.thread, lock_step_worker_main, &worker, &op, op_index)) {
+    if (!start_thread(&worker.thread, lock_step_worker_main, &worker, op, op_index)) {
       return Observation{Outcome::SKIPPED, 0};
     }
     worker.running = true;
   }
   std::unique_lock<std::mutex> lock(worker.mutex);
-  worker.op = &op;
+  worker.owner = this;
+  worker.op = op;
+  worker.reset = reset;
   worker.op_index = op_index;
   worker.done = false;
   worker.changed.notify_all();
@@ -202,10 +230,20 @@ void StreamExecution::run_lock_step() {
     } else if (thread_index == 0) {
       observation = execute_lock_step_op(i, op);
     } else {
-      observation = dispatch_to_worker(thread_index, i, op);
+      observation = dispatch_to_worker(thread_index, i, &op, nullptr);
     }
   }
-  for (unsigned t = 1; t < MAX_THREADS; ++t) stop_worker(t);
+}
+
+// Every heap this stream may use back to the target's clean state: the calling thread's and
+// each lock-step worker's (free-running threads are new for every stream).
+void StreamExecution::reset_heaps() {
+  void (*reset)() = runner_.target().reset_fn;
+  if (reset == nullptr) return;
+  reset();
+  for (unsigned t = 1; t < MAX_THREADS; ++t) {
+    if (workers_[t].running) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
+  }
 }
 
 void StreamExecution::drain_mailbox(unsigned thread_index) {
@@ -282,7 +320,7 @@ void StreamExecution::run_free_running() {
 void StreamExecution::verify_slots(unsigned op_index, const Op& op, unsigned first_slot, unsigned stride) {
   for (unsigned s = first_slot; s < SLOT_COUNT && !violations_.failed(); s += stride) {
     const LiveBlock& block = model_.slot(s);
-    if (block.present()) runner_.verify(op_index, &op, block, "on verify_all");
+    if (block.present()) runner_.verify(op_index, &op, block, "on verify_all", CheckDepth::QUICK);
   }
 }
 

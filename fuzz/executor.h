@@ -1,17 +1,21 @@
 // Runs an op stream on a target with K threads and fills a RunResult.
 //
 // Lock-step (the default) hands each op, in stream order, to its thread and waits for it:
-// thread 0 is the calling thread, threads 1..K-1 are workers started on their first op; the
-// same input always makes the same calls in the same order, so every failure replays.
-// HANDOFF frees the block on the receiving thread; THREAD_END ends a worker (its heap is
-// abandoned) and its next op starts a new one.
+// thread 0 is the calling thread, threads 1..K-1 are workers started on their first op and
+// kept for later streams; the same input always makes the same calls in the same order, so
+// every failure replays. HANDOFF frees the block on the receiving thread; THREAD_END ends a
+// worker (its heap is abandoned) and its next op starts a new one.
+//
+// Before the ops, the target's reset (AllocatorTarget::reset_fn) runs on the calling thread and
+// on every live worker, so a stream starts from the same allocator state whatever ran before.
 //
 // Free-running lets the scheduler interleave: thread t runs its own ops on its own share of
 // the slots (slot % K == t), HANDOFF posts the block to the receiver's mailbox, which the
 // receiver frees between its own ops; THREAD_END continues the thread's ops on a new thread.
 //
-// Allocates nothing itself (threads are pthreads, state is in the object), so it can run in
-// a process whose malloc is the allocator under test.
+// Allocates nothing itself (threads are pthreads, state is in the object and in static
+// storage), so it can run in a process whose malloc is the allocator under test. One stream
+// at a time per process.
 #pragma once
 
 #include "allocator_target.h"

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+#include "finding_class.h"
 #include "strict_number.h"
 #include "target_registry.h"
 
@@ -18,11 +20,13 @@ namespace {
 constexpr const char* PREFIX = "HARDALLOC_FUZZ_";
 constexpr std::uint64_t MAX_LIVE_CAP_MB = std::uint64_t{1} << 20;  // 1 TiB: far above any real cap
 constexpr std::uint64_t MAX_TIMEOUT_MS = 24ull * 3600 * 1000;
+constexpr std::uint64_t MAX_DIFF_SAMPLE = 1u << 20;
 
 // Every name the suite reads; HARDALLOC_FUZZ_CHANNEL is set by the preload runner for its child.
 constexpr const char* KNOWN_NAMES[] = {
-    "HARDALLOC_FUZZ_TARGET",      "HARDALLOC_FUZZ_DIFF",       "HARDALLOC_FUZZ_MODE",  "HARDALLOC_FUZZ_LIVE_CAP_MB",
-    "HARDALLOC_FUZZ_REUSE_CHILD", "HARDALLOC_FUZZ_TIMEOUT_MS", "HARDALLOC_FUZZ_CHILD", "HARDALLOC_FUZZ_CHANNEL",
+    "HARDALLOC_FUZZ_TARGET", "HARDALLOC_FUZZ_DIFF",        "HARDALLOC_FUZZ_DIFF_SAMPLE", "HARDALLOC_FUZZ_IGNORE",
+    "HARDALLOC_FUZZ_MODE",   "HARDALLOC_FUZZ_LIVE_CAP_MB", "HARDALLOC_FUZZ_REUSE_CHILD", "HARDALLOC_FUZZ_TIMEOUT_MS",
+    "HARDALLOC_FUZZ_CHILD",  "HARDALLOC_FUZZ_CHANNEL",
 };
 
 // The value of a set, non-empty variable, else null.
@@ -77,6 +81,30 @@ bool read_choice(const char* name, const char* const* choices, unsigned choice_c
   return fail(error, name, reason);
 }
 
+// A comma-separated list of finding class names (finding_class.h) as FindingClass bits.
+bool read_finding_classes(const char* name, std::uint32_t* out, std::string* error) {
+  const char* text = value_of(name);
+  if (text == nullptr) return true;
+  std::string list(text);
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string word = list.substr(start, comma - start);
+    std::string known;
+    bool found = false;
+    for (const FindingClassName& entry : FINDING_CLASS_NAMES) {
+      if (word == entry.name) {
+        *out |= entry.finding_class;
+        found = true;
+      }
+      known += known.empty() ? entry.name : std::string(", ") + entry.name;
+    }
+    if (!found) return fail(error, name, "'" + word + "' is no finding class (" + known + ")");
+    start = comma + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
@@ -87,6 +115,12 @@ bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
   const char* second = value_of("HARDALLOC_FUZZ_DIFF");
   environment.second_spec = second != nullptr ? second : environment.target_spec == "system" ? "none" : "system";
   if (environment.second_spec == "none") environment.second_spec.clear();
+
+  std::uint64_t diff_sample = 0;
+  if (!read_number("HARDALLOC_FUZZ_DIFF_SAMPLE", 1, MAX_DIFF_SAMPLE, &diff_sample, error)) return false;
+  environment.diff_sample = static_cast<unsigned>(diff_sample);
+
+  if (!read_finding_classes("HARDALLOC_FUZZ_IGNORE", &environment.ignored_findings, error)) return false;
 
   constexpr const char* MODES[] = {"lockstep", "free"};
   unsigned mode = 0;

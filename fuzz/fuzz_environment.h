@@ -7,6 +7,10 @@
 //                                linked in, else system
 //   HARDALLOC_FUZZ_DIFF          second target to compare with; default system (none when the
 //                                target is system); "none" turns the comparison off
+//   HARDALLOC_FUZZ_DIFF_SAMPLE   compare 1 input in N with the second target, chosen by a hash
+//                                of the input (a finding replays); default: the tool's own
+//                                (engines and random streams 8, named files 1)
+//   HARDALLOC_FUZZ_IGNORE        comma-separated finding classes not reported (finding_class.h)
 //   HARDALLOC_FUZZ_MODE          lockstep (default) | free
 //   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested MiB above which allocations are skipped (64)
 //   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
@@ -15,6 +19,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "run_result.h"
@@ -23,7 +28,9 @@ namespace hafuzz {
 
 struct FuzzEnvironment {
   std::string target_spec;
-  std::string second_spec;  // empty: no comparison
+  std::string second_spec;             // empty: no comparison
+  unsigned diff_sample = 0;            // 0: not set (the tool's default)
+  std::uint32_t ignored_findings = 0;  // FindingClass bits
   ThreadMode thread_mode = ThreadMode::LOCK_STEP;
   std::size_t live_cap_bytes = RunConfig{}.live_cap_bytes;
   bool reuse_child = false;

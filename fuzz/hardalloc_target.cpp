@@ -10,13 +10,16 @@
 
 namespace hafuzz {
 
-// The target of the prefixed API whose names start with `prefix`.
+// The target of the prefixed API whose names start with `prefix`. Its reset gives the calling
+// thread's free blocks (and the hardened build's quarantine) back to their pages, and every empty
+// page and cached segment back to the OS: the next input finds the heap as a fresh process would,
+// not as the previous input and the purge timer left it. (Lock-step workers reset too.)
 #define HARDALLOC_PREFIXED_TARGET(label, prefix)                                                          \
   AllocatorTarget {                                                                                       \
     label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
         prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
         [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
-        prefix##free_aligned_sized, false, false, SIZE_MAX                                                \
+        prefix##free_aligned_sized, false, false, SIZE_MAX, [] { prefix##collect(0); }                    \
   }
 
 const AllocatorTarget& hardalloc_target() {

@@ -5,6 +5,16 @@
 namespace hafuzz {
 namespace {
 
+// How many op kinds (op.h, in OpKind order) each version of the format decodes, by version.
+// A kind byte means kind (byte % count) of its input's version, so adding an op never changes
+// what an existing input means: append OP_KIND_COUNT here (a new version) when adding one.
+constexpr unsigned KIND_COUNT_OF_VERSION[] = {21};
+constexpr unsigned FORMAT_VERSION = sizeof(KIND_COUNT_OF_VERSION) / sizeof(KIND_COUNT_OF_VERSION[0]) - 1;
+static_assert(KIND_COUNT_OF_VERSION[FORMAT_VERSION] == OP_KIND_COUNT,
+              "a new op kind needs a new format version: append OP_KIND_COUNT to KIND_COUNT_OF_VERSION");
+constexpr unsigned THREAD_BITS = 2;  // the header's low bits: thread count - 1
+static_assert(MAX_THREADS == 1u << THREAD_BITS);
+
 constexpr std::uint8_t SIZE_RAW_SELECTOR = 0xE0;  // mode 7, parameter 0
 constexpr std::uint8_t ALIGN_RAW_SELECTOR = 0xFF;
 constexpr std::uint8_t ALIGN_SPECIAL_FIRST = 0xC0;
@@ -93,11 +103,16 @@ void put_u64(std::vector<std::uint8_t>& out, std::uint64_t value) {
 
 void decode_op_stream(const std::uint8_t* data, std::size_t size_bytes, OpStream* out) {
   ByteReader in(data, size_bytes);
-  out->thread_count = 1 + in.byte() % MAX_THREADS;
+  const std::uint8_t header = in.byte();
+  out->thread_count = 1 + header % MAX_THREADS;
+  // A version this build does not know (a mutated header) reads as version 0: only inputs
+  // whose version gets defined later change meaning, never those written by the encoder.
+  const unsigned version = header >> THREAD_BITS;
+  const unsigned kind_count = KIND_COUNT_OF_VERSION[version <= FORMAT_VERSION ? version : 0];
   out->op_count = 0;
   while (!in.exhausted() && out->op_count < MAX_OPS) {
     Op op{};
-    op.kind = static_cast<OpKind>(in.byte() % OP_KIND_COUNT);
+    op.kind = static_cast<OpKind>(in.byte() % kind_count);
     op.thread = static_cast<std::uint8_t>(in.byte() % out->thread_count);
     const std::uint8_t fields = op_info(op.kind).fields;
     if (fields & FIELD_SLOT) op.slot = static_cast<std::uint8_t>(in.byte() % SLOT_COUNT);
@@ -113,7 +128,7 @@ void decode_op_stream(const std::uint8_t* data, std::size_t size_bytes, OpStream
 
 std::vector<std::uint8_t> encode_op_stream(const OpStream& stream) {
   std::vector<std::uint8_t> out;
-  out.push_back(static_cast<std::uint8_t>(stream.thread_count - 1));
+  out.push_back(static_cast<std::uint8_t>(FORMAT_VERSION << THREAD_BITS | (stream.thread_count - 1)));
   for (unsigned i = 0; i < stream.op_count; ++i) {
     const Op& op = stream.ops[i];
     out.push_back(static_cast<std::uint8_t>(op.kind));

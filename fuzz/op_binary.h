@@ -1,6 +1,7 @@
 // The one binary form of an op stream, read by every engine (libFuzzer, AFL++, replay).
 //
-// Layout: one header byte (thread count), then ops: a kind byte, a thread byte, and the
+// Layout: one header byte (bits 0-1: thread count - 1; bits 2-7: the format version, which
+// fixes how many op kinds a kind byte chooses among: op_binary.cpp), then ops: a kind byte, a thread byte, and the
 // operands the kind reads (op.h, OpInfo::fields) in the order slot, count, align, size,
 // to_thread. Sizes and alignments use a selector byte that biases random bytes toward the
 // values where allocators break (size-class boundaries 2^k +- 32, large and huge sizes,

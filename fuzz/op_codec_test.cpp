@@ -56,6 +56,20 @@ TEST_F(OpCodecTest, DecodingBiasesSizesTowardTheEdges) {
   EXPECT_EQ(decoded->ops[0].size, SIZE_MAX - 3);
 }
 
+// Version 0 (the header's bits 2-7 zero) chooses among the 21 kinds it was defined with, in
+// every later build: kind byte 25 is 25 % 21 = 4, aligned_alloc. An unknown version reads as 0.
+TEST_F(OpCodecTest, KindBytesKeepTheMeaningOfTheirFormatVersion) {
+  for (const std::uint8_t header : {std::uint8_t{0x01}, std::uint8_t{0xFD}}) {
+    const std::uint8_t stream[] = {header, 25, 1, 7, 0, 0};  // kind 25, thread 1, slot 7, align 1, size 0
+    decode_op_stream(stream, sizeof stream, decoded.get());
+    ASSERT_EQ(decoded->op_count, 1u);
+    EXPECT_EQ(decoded->thread_count, 2u);
+    EXPECT_EQ(decoded->ops[0].kind, OpKind::ALIGNED_ALLOC) << "header " << unsigned{header};
+    EXPECT_EQ(decoded->ops[0].thread, 1u);
+    EXPECT_EQ(decoded->ops[0].slot, 7u);
+  }
+}
+
 TEST_F(OpCodecTest, TextNamesTheBadLine) {
   std::string error;
   EXPECT_FALSE(parse_op_text("threads 2\nmalloc t0 s1 size=8\nmallock t0 s1\n", decoded.get(), &error));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <new>
 
+#include "finding_class.h"
 #include "pattern.h"
 #include "sanitizer_quiet.h"
 
@@ -103,7 +104,6 @@ void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
     if (op.kind == OpKind::NEW_ALIGNED) return ::operator new (bytes, std::align_val_t{op.align});
     return op.kind == OpKind::NEW_ARRAY ? ::operator new[](bytes) : ::operator new(bytes);
   } catch (const std::bad_alloc&) {
-    errno = ENOMEM;
     return nullptr;
   }
 }
@@ -143,8 +143,10 @@ void* OpRunner::call_allocation(const Op& op, std::size_t request_bytes, bool im
       break;
     }
     default:
-      block = call_operator_new(op, request_bytes, impossible);
-      break;
+      // C++ reports a failed operator new by NULL (nothrow) or bad_alloc, never by errno
+      // ([new.delete.single]): its errno is not observed, so no errno rule applies to it.
+      *error = 0;
+      return opaque(call_operator_new(op, request_bytes, impossible));
   }
   *error = errno;
   return opaque(block);
@@ -176,13 +178,13 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
     }
     case OpKind::WRITE:
       if (!block.present()) return observed(Outcome::SKIPPED);
-      if (!verify(op_index, &op, block, "before write")) return observed(Outcome::BLOCK);
+      if (!verify(op_index, &op, block, "before write", CheckDepth::QUICK)) return observed(Outcome::BLOCK);
       block.seed = next_seed();
       write_pattern(block.address, block.size_bytes, block.seed);
       return observed(Outcome::BLOCK);
     case OpKind::VERIFY:
       if (!block.present()) return observed(Outcome::SKIPPED);
-      verify(op_index, &op, block, "on verify");
+      verify(op_index, &op, block, "on verify", CheckDepth::QUICK);
       return observed(Outcome::BLOCK);
     default:
       return allocate(op_index, op);
@@ -225,7 +227,7 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
   if (!accept_block(op_index, op, block, required_alignment(op, request_bytes))) {
     return observed(Outcome::BLOCK);
   }
-  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)")) {
+  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL)) {
     return observed(Outcome::BLOCK);
   }
   if (!zeroed) write_pattern(address, request_bytes, block.seed);
@@ -245,7 +247,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
   const LiveBlock old_block = slot;
   // Out of the model before the call: once realloc runs, another thread may get this address.
   if (old_block.present()) {
-    if (!verify(op_index, &op, old_block, "before realloc")) return observed(Outcome::BLOCK);
+    if (!verify(op_index, &op, old_block, "before realloc", CheckDepth::FULL)) return observed(Outcome::BLOCK);
     model_.retire(old_block);
   }
   void* address = nullptr;
@@ -267,7 +269,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     if (old_block.present()) {
       LiveBlock overlapped;
       model_.admit(old_block, &overlapped);  // it was live and disjoint a moment ago
-      verify(op_index, &op, old_block, "after a failed realloc");
+      verify(op_index, &op, old_block, "after a failed realloc", CheckDepth::FULL);
     }
     return observed(Outcome::NO_BLOCK, error);
   }
@@ -283,7 +285,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
   }
   LiveBlock moved = old_block;
   moved.address = address;
-  if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", kept_bytes)) {
+  if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", CheckDepth::FULL, kept_bytes)) {
     return observed(Outcome::BLOCK);
   }
   block.seed = next_seed();
@@ -303,9 +305,12 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
   // reject it (POSIX).
   const bool rounds_bad_align_up = bad_align && op.kind != OpKind::POSIX_MEMALIGN;
   if (!(bad_align || impossible || extreme_align || odd_aligned_size || request_bytes == 0)) {
+    if (config_.ignored_findings & FINDING_NULL_ON_SATISFIABLE) return;
     violations_.report(op_index, &op, "returned NULL (errno %d) for a satisfiable request", error);
     return;
   }
+  if (is_new_origin(origin_of(op.kind))) return;  // no errno rule: call_allocation
+  if (config_.ignored_findings & FINDING_ERRNO_ON_FAILURE) return;
   const bool einval_allowed = bad_align || extreme_align || odd_aligned_size;
   const bool enomem_allowed = impossible || extreme_align || rounds_bad_align_up || request_bytes == 0;
   if (!(error == EINVAL && einval_allowed) && !(error == ENOMEM && enomem_allowed)) {
@@ -336,9 +341,10 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
   return true;
 }
 
-bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when,
+bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
                       std::size_t limit_bytes) {
-  const std::size_t mismatch = find_pattern_mismatch(block.address, block.size_bytes, block.seed, limit_bytes);
+  const std::size_t mismatch =
+      find_pattern_mismatch(block.address, block.size_bytes, block.seed, depth, op_index, limit_bytes);
   if (mismatch == SIZE_MAX) return true;
   const auto* bytes = static_cast<const volatile std::uint8_t*>(block.address);
   violations_.report(op_index, op, "contents changed %s: block %p size %zu, byte %zu is 0x%02x, expected 0x%02x", when,
@@ -348,7 +354,7 @@ bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, c
 }
 
 void OpRunner::release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized) {
-  if (!verify(op_index, op, block, "before free")) return;
+  if (!verify(op_index, op, block, "before free", CheckDepth::FULL)) return;
   model_.retire(block);
   void* address = opaque(block.address);
   const std::size_t size = block.size_bytes;

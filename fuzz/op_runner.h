@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "allocator_target.h"
+#include "pattern.h"
 #include "run_result.h"
 #include "shadow_model.h"
 #include "violation_sink.h"
@@ -29,9 +30,10 @@ class OpRunner {
   // Checks a block's contents, then releases it as it was made (sized or not).
   void release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized);
 
-  // Checks a block's contents (below limit_bytes, or all); reports and returns false on a
-  // mismatch. The block's address may differ from where its pattern was written (realloc).
-  bool verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when,
+  // Checks a block's contents to the depth asked (pattern.h), below limit_bytes or all;
+  // reports and returns false on a mismatch. The block's address may differ from where its
+  // pattern was written (realloc).
+  bool verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
               std::size_t limit_bytes = SIZE_MAX);
 
   const AllocatorTarget& target() const { return target_; }

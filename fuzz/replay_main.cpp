@@ -15,6 +15,7 @@
 #include "op_binary.h"
 #include "op_text.h"
 #include "stream_minimizer.h"
+#include "swarm_generator.h"
 #include "tool_cli.h"
 
 namespace {
@@ -27,7 +28,8 @@ constexpr const char* DESCRIPTION =
     "model (and against a second target), and converts between the binary and text forms.\n"
     "  ha_fuzz_replay [--quiet] FILE|DIR...            run inputs (binary, or text traces)\n"
     "  ha_fuzz_replay --random N [--seconds T] [--seed S] [--max-bytes B] [--save FILE]\n"
-    "                 [--expect-finding]              run N random streams (or for T seconds)\n"
+    "                 [--expect-finding] [--keep-going] run N random streams (or for T seconds):\n"
+    "                                                  random bytes and swarm streams in turn\n"
     "  ha_fuzz_replay --minimize FILE OUT.trace        shrink a failing input to a text trace\n"
     "  ha_fuzz_replay --to-text FILE                   print an input as a text trace\n"
     "  ha_fuzz_replay --to-binary TRACE OUT            write a text trace as a binary input\n"
@@ -41,6 +43,7 @@ constexpr const char* FOOTER =
     "Exit status: 0 no finding, 1 a finding (with --expect-finding: none), 2 a usage or input error.";
 
 constexpr double MAX_SECONDS = 1e7;
+constexpr std::uint64_t SWARM_BYTES_PER_OP = 4;  // --max-bytes B: swarm streams of up to B / 4 ops
 constexpr double PROGRESS_INTERVAL_SECONDS = 2.0;
 
 struct RandomPlan {
@@ -50,6 +53,7 @@ struct RandomPlan {
   double seconds = 0;  // 0: no time limit
   std::string save_path;
   bool expect_finding = false;  // a planted bug must be found: exit 0 on a finding
+  bool keep_going = false;      // go on after a finding
 };
 
 // Streams run, execs/s and findings on stderr: on a terminal by default (one line, redrawn),
@@ -92,10 +96,14 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::unique_ptr<hafuzz::FuzzSession> open_session(bool quiet) {
+// Named files are compared with the second target one and all; random streams by sample, as
+// the engines do (fuzz_session.h).
+std::unique_ptr<hafuzz::FuzzSession> open_session(bool quiet, unsigned default_diff_sample = 1) {
   hafuzz::SessionConfig config;
   std::string error;
-  if (!hafuzz::SessionConfig::from_environment(&config, &error)) hafuzz::exit_usage_error(TOOL, error);
+  if (!hafuzz::SessionConfig::from_environment(&config, &error, default_diff_sample)) {
+    hafuzz::exit_usage_error(TOOL, error);
+  }
   auto session = hafuzz::FuzzSession::create(config, &error);
   if (!session) hafuzz::exit_usage_error(TOOL, error);
   if (!quiet) std::fprintf(stderr, "%s: %s\n", TOOL, session->describe().c_str());
@@ -192,33 +200,44 @@ int minimize(const std::string& path, const std::string& out_path) {
 }
 
 int run_random(const RandomPlan& plan, bool quiet, bool progress_asked) {
-  auto session = open_session(quiet);
+  auto session = open_session(quiet, hafuzz::ENGINE_DIFF_SAMPLE);
   std::mt19937_64 random(plan.seed);
   Progress progress(progress_asked, plan.seconds);
   std::vector<std::uint8_t> bytes;
+  auto swarm = std::make_unique<hafuzz::OpStream>();
   std::uint64_t run_count = 0;
+  unsigned finding_count = 0;
   for (; run_count < plan.stream_count; ++run_count) {
     if (plan.seconds > 0 && progress.elapsed_seconds() > plan.seconds) break;
     progress.update(run_count, 0);
-    bytes.resize(1 + random() % plan.max_bytes);
-    for (std::uint8_t& byte : bytes) byte = static_cast<std::uint8_t>(random());
+    // Random bytes (every op kind, the decoder's edge sizes) and swarm streams (few kinds and
+    // size classes, deep) in turn.
+    if (run_count % 2 == 0) {
+      bytes.resize(1 + random() % plan.max_bytes);
+      for (std::uint8_t& byte : bytes) byte = static_cast<std::uint8_t>(random());
+    } else {
+      hafuzz::generate_swarm_stream(random, 1 + random() % (plan.max_bytes / SWARM_BYTES_PER_OP + 1), swarm.get());
+      bytes = hafuzz::encode_op_stream(*swarm);
+    }
     // Written before the run, so that the input survives a crash of the target.
     if (!plan.save_path.empty()) write_or_exit(plan.save_path, bytes.data(), bytes.size());
     const std::string finding = session->run(bytes.data(), bytes.size());
     if (finding.empty()) continue;
+    ++finding_count;
     progress.finish();
-    std::printf("FINDING after %llu streams, %.2f s (seed %llu)\n  %s\n",
+    // Every finding keeps its input, --save or not: FILE.N, or finding-SEED-N.bin here.
+    const std::string saved = (plan.save_path.empty() ? "finding-" + std::to_string(plan.seed) : plan.save_path) + "-" +
+                              std::to_string(finding_count) + (plan.save_path.empty() ? ".bin" : "");
+    write_or_exit(saved, bytes.data(), bytes.size());
+    std::printf("FINDING after %llu streams, %.2f s (seed %llu)\n  %s\n  input saved to %s (--to-text shows it)\n",
                 static_cast<unsigned long long>(run_count + 1), progress.elapsed_seconds(),
-                static_cast<unsigned long long>(plan.seed), finding.c_str());
-    if (!plan.save_path.empty()) {
-      std::printf("  input saved to %s (ha_fuzz_replay --to-text shows it)\n", plan.save_path.c_str());
-    }
-    return plan.expect_finding ? 0 : EXIT_FINDING;
+                static_cast<unsigned long long>(plan.seed), finding.c_str(), saved.c_str());
+    if (!plan.keep_going) break;
   }
   progress.finish();
-  std::printf("ran %llu random streams in %.2f s, no finding\n", static_cast<unsigned long long>(run_count),
-              progress.elapsed_seconds());
-  return plan.expect_finding ? EXIT_FINDING : 0;
+  std::printf("ran %llu random streams in %.2f s, %u findings\n", static_cast<unsigned long long>(run_count),
+              progress.elapsed_seconds(), finding_count);
+  return (finding_count > 0) == plan.expect_finding ? 0 : EXIT_FINDING;
 }
 
 }  // namespace
@@ -248,6 +267,9 @@ int main(int argc, char** argv) {
       app.add_option("--save", plan.save_path, "write each random input there before it runs")->type_name("FILE");
   auto* expect = app.add_flag("--expect-finding", plan.expect_finding,
                               "a finding is required: exit 0 on one, 1 without (planted bugs)");
+  auto* keep_going = app.add_flag("--keep-going", plan.keep_going,
+                                  "go on after a finding (each one's input is saved: FILE-N with --save, "
+                                  "else finding-SEED-N.bin)");
   auto* minimize_option = app.add_option("--minimize", minimize_paths, "shrink the failing input FILE into OUT.trace")
                               ->expected(2)
                               ->type_name("FILE OUT");
@@ -269,7 +291,7 @@ int main(int argc, char** argv) {
   if (mode_count > 1) {
     hafuzz::exit_usage_error(TOOL, "choose one of: inputs, --random/--seconds, --minimize, --to-text, --to-binary");
   }
-  for (const CLI::Option* random_only : {seed, max_bytes, save, expect}) {
+  for (const CLI::Option* random_only : {seed, max_bytes, save, expect, keep_going}) {
     if (random_only->count() > 0 && !random_mode) {
       hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --random or --seconds");
     }

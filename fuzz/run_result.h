@@ -19,6 +19,7 @@ struct RunConfig {
   ThreadMode thread_mode = ThreadMode::LOCK_STEP;
   // Allocations that would take the live requested bytes above this are skipped.
   std::size_t live_cap_bytes = std::size_t{64} << 20;
+  std::uint32_t ignored_findings = 0;  // FindingClass bits (finding_class.h) not reported
 };
 
 enum class Outcome : std::uint8_t {

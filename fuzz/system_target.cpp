@@ -71,7 +71,8 @@ AllocatorTarget make_system_target() {
                          nullptr,
                          true,
                          aligned_new_is_libstdcxx(),
-                         MAX_ALIGNMENT_BYTES};
+                         MAX_ALIGNMENT_BYTES,
+                         nullptr};
   target.reallocarray_fn = from_malloc_owner(&reallocarray);
   target.posix_memalign_fn = from_malloc_owner(&posix_memalign);
   target.aligned_alloc_fn = from_malloc_owner(&aligned_alloc);

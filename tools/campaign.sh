@@ -6,28 +6,40 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: tools/campaign.sh --quick [--target LIB.so]... [--out DIR] [--build-root DIR]
+usage: tools/campaign.sh --quick [--target LIB.so] [--jobs N] [--ignore CLASS]... [--out DIR]
+                         [--build-root DIR] [--no-build]
        tools/campaign.sh [--time SECONDS] [--jobs N] [--no-afl] [--target LIB.so]...
-                         [--out DIR] [--build-root DIR] [--no-build]
+                         [--ignore CLASS]... [--out DIR] [--build-root DIR] [--no-build]
 
 Builds the fuzzers (cmake presets fuzz and afl), fuzzes, then merges the corpora and turns
 each distinct finding into a minimized text trace.
 
-  --quick            about 1 minute of fuzzing (40 s): fuzz_ops on hardalloc and on the system
-                     malloc, one libFuzzer worker each, no merge; plus the build (the first
-                     one takes several minutes)
-  --time SECONDS     how long the fuzzers run (default 600: a full campaign takes about 12
+  --quick            about 1 minute of fuzzing (40 s) and no merge, plus the build (the first
+                     one takes several minutes): fuzz_ops on hardalloc and on the system malloc,
+                     or, with --target, on that library alone
+  --time SECONDS     how long the campaign fuzzes (default 600: a full campaign takes about 12
                      minutes with the merge and minimizing, plus the build)
-  --jobs N           cores to use (default: all, nproc)
+  --jobs N           processes fuzzing at any time, in all (default: all cores, nproc). Each run
+                     (below) is one process; with more runs than N they take turns, N at a
+                     time, each turn an equal share of the time; cores left over go to more
+                     instances of fuzz_ops on hardalloc (libFuzzer and AFL++ -S in turn)
   --no-afl           libFuzzer only
   --target LIB.so    also fuzz an allocator library (HARDALLOC_FUZZ_TARGET, docs/fuzzing.md);
-                     it must exist and define malloc; repeatable
+                     it must exist and define malloc; repeatable (--quick: at most once)
+  --ignore CLASS     do not report this finding class (HARDALLOC_FUZZ_IGNORE): errno-on-failure,
+                     null-on-satisfiable; repeatable. For known quirks of foreign allocators
   --out DIR          results (default BUILD_ROOT/campaign/DATE): a log, corpus and crashes
                      per run, build logs, merged/ (the merged corpus per fuzzer), traces/ (one
                      minimized trace per distinct finding, ready for corpus/regressions/)
   --build-root DIR   build trees DIR/fuzz and DIR/afl (default: build)
   --no-build         use the build trees as they are (they must hold the fuzzers)
   -h, --help         this text
+
+Runs, in this order: fuzz_ops on hardalloc (libFuzzer; AFL++ persistent unless --no-afl;
+libFuzzer with free-running threads), on the system malloc, fuzz_options (when hardalloc has
+its hook), then each --target. libFuzzer runs in process and is restarted after a finding
+until its time is up. A library target's child process runs while fuzz_ops waits for it, so
+the pair counts as one process.
 
 Exit status: 0 no finding, 1 findings (listed at the end), 2 bad usage, 3 a build failed.
 USAGE
@@ -64,6 +76,7 @@ quick=0
 use_afl=1
 do_build=1
 extra_targets=()
+ignored=()
 out=""
 build_root=$root/build
 while [[ $# -gt 0 ]]; do
@@ -74,6 +87,7 @@ while [[ $# -gt 0 ]]; do
     --no-afl) use_afl=0 ;;
     --no-build) do_build=0 ;;
     --target) value_of "$1" $# "${2-}"; check_library "$2"; extra_targets+=("$(realpath "$2")"); shift ;;
+    --ignore) value_of "$1" $# "${2-}"; ignored+=("$2"); shift ;;
     --out) value_of "$1" $# "${2-}"; out=$2; shift ;;
     --build-root) value_of "$1" $# "${2-}"; build_root=$(realpath -m "$2"); shift ;;
     -h|--help) usage; exit 0 ;;
@@ -81,6 +95,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+[[ $quick == 1 && ${#extra_targets[@]} -gt 1 ]] && usage_error "--quick fuzzes one --target, got ${#extra_targets[@]}"
 out=${out:-$build_root/campaign/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" 2>/dev/null || usage_error "--out $out: cannot create the directory"
 fuzz_dir=$build_root/fuzz
@@ -108,7 +123,10 @@ require_built() {  # files...
 have_options=0
 if [[ $do_build == 1 ]]; then
   build fuzz "$fuzz_dir" fuzz_ops ha_fuzz_replay ha_fuzz_child
-  if ninja -C "$fuzz_dir" -t targets all 2>/dev/null | grep -c '^fuzz_options:' >/dev/null; then
+  # Captured first: `ninja ... | grep -q` fails at random under pipefail (grep exits at the
+  # first match, ninja dies of SIGPIPE), which silently dropped fuzz_options (FACTS.md).
+  ninja_targets=$(ninja -C "$fuzz_dir" -t targets all 2>/dev/null || true)
+  if grep -q '^fuzz_options:' <<<"$ninja_targets"; then
     have_options=1
     build fuzz "$fuzz_dir" fuzz_options
   fi
@@ -121,97 +139,132 @@ else
   [[ $use_afl == 1 ]] && require_built "$afl_dir/fuzz/fuzz_ops" "$afl_dir/fuzz/ha_fuzz_replay"
 fi
 
+# Every run gets the ignored classes; the fuzzers' own reader checks the names.
+ignore_environment=""
+if [[ ${#ignored[@]} -gt 0 ]]; then
+  ignore_environment="HARDALLOC_FUZZ_IGNORE=$(IFS=,; echo "${ignored[*]}")"
+  check=$(env $ignore_environment "$fuzz_dir/fuzz/ha_fuzz_replay" --quiet "$root/corpus/fuzz_ops/threads" 2>&1) ||
+    [[ $? != 2 ]] || usage_error "--ignore: ${check#*error: }"
+fi
+
 # ---- runs -------------------------------------------------------------------------------
-# A run: name|engine|fuzzer|workers|environment (space-separated VAR=value)
+# A run: name|engine|fuzzer|instances|environment (space-separated VAR=value). Each instance
+# is one process.
 runs=()
-half=$(( jobs / 2 > 0 ? jobs / 2 : 1 ))
-if [[ $quick == 1 ]]; then
+if [[ $quick == 1 && ${#extra_targets[@]} -eq 1 ]]; then
+  :  # the library alone, below
+elif [[ $quick == 1 ]]; then
   runs+=("ops-hardalloc|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc")
   runs+=("ops-system|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=system")
 else
-  runs+=("ops-hardalloc|libfuzzer|fuzz_ops|$half|HARDALLOC_FUZZ_TARGET=hardalloc")
+  runs+=("ops-hardalloc|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc")
+  [[ $use_afl == 1 ]] && runs+=("ops-hardalloc-afl|afl|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc")
+  runs+=("ops-hardalloc-free|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc HARDALLOC_FUZZ_MODE=free")
   runs+=("ops-system|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=system")
   [[ $have_options == 1 ]] && runs+=("options|libfuzzer|fuzz_options|1|")
-  [[ $use_afl == 1 ]] && runs+=("ops-hardalloc-afl|afl|fuzz_ops|$half|HARDALLOC_FUZZ_TARGET=hardalloc")
 fi
 for library in "${extra_targets[@]}"; do
   runs+=("ops-$(basename "$library" .so)|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=$library HARDALLOC_FUZZ_DIFF=none")
 done
 
+# Cores left over when every run has one: more instances of the first runs (fuzz_ops on
+# hardalloc: libFuzzer, then AFL++), in turn.
+spare=$(( jobs - ${#runs[@]} ))
+grown=$(( ${#runs[@]} < 2 ? ${#runs[@]} : 2 ))
+for ((extra = 0; extra < spare; ++extra)); do
+  index=$(( extra % grown ))
+  IFS='|' read -r name engine fuzzer instances environment <<<"${runs[$index]}"
+  runs[$index]="$name|$engine|$fuzzer|$(( instances + 1 ))|$environment"
+done
+# More runs than jobs: turns of `jobs` runs each, sharing the time.
+turns=$(( (${#runs[@]} + jobs - 1) / jobs ))
+turn_seconds=$(( seconds / turns > 0 ? seconds / turns : 1 ))
+
 pids=()
-start_run() {
-  local name=$1 engine=$2 fuzzer=$3 workers=$4 environment=$5
-  local dir=$out/$name
-  mkdir -p "$dir/corpus" "$dir/crashes"
-  local seeds=$root/corpus/$fuzzer dict=$root/corpus/$fuzzer.dict
-  if [[ $engine == libfuzzer ]]; then
-    # Fork mode keeps going after a crash (-ignore_crashes) and saves each one.
-    (cd "$dir" && env $environment "$fuzz_dir/fuzz/$fuzzer" -fork="$workers" -ignore_crashes=1 \
-       -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -dict="$dict" \
-       -artifact_prefix="$dir/crashes/" "$dir/corpus" "$seeds" >"$dir/log" 2>&1) &
-    pids+=($!)
-  else
-    local instance
-    for ((instance = 0; instance < workers; ++instance)); do
-      local role="-S s$instance"
-      [[ $instance == 0 ]] && role="-M main"
-      (env $environment AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-         AFL_NO_AFFINITY=1 afl-fuzz $role -i "$seeds" -o "$dir/afl" -x "$dict" -V "$seconds" \
-         -t 30000 -m none -- "$afl_dir/fuzz/$fuzzer" >"$dir/log.$instance" 2>&1) &
-      pids+=($!)
-    done
-  fi
+# libFuzzer in process, restarted after each finding (a failing exit) until the deadline: one
+# process at a time.
+libfuzzer_loop() {  # dir, fuzzer, environment, deadline, instance
+  local dir=$1 fuzzer=$2 environment=$3 deadline=$4 instance=$5 left
+  local dict=$root/corpus/$fuzzer.dict seeds=$root/corpus/$fuzzer
+  cd "$dir" || return
+  while left=$(( deadline - $(date +%s) )) && [[ $left -gt 0 ]]; do
+    env $environment $ignore_environment "$fuzz_dir/fuzz/$fuzzer" -max_total_time="$left" -timeout=30 \
+      -rss_limit_mb=4096 -print_final_stats=1 -dict="$dict" -artifact_prefix="$dir/crashes/" \
+      "$dir/corpus" "$seeds" >>"$dir/log.$instance" 2>&1 && return
+  done
 }
 
-# Prints "execs exec/s coverage crashes" for a run from its logs.
+start_run() {
+  local name=$1 engine=$2 fuzzer=$3 instances=$4 environment=$5
+  local dir=$out/$name instance
+  mkdir -p "$dir/corpus" "$dir/crashes"
+  local seeds=$root/corpus/$fuzzer dict=$root/corpus/$fuzzer.dict
+  for ((instance = 0; instance < instances; ++instance)); do
+    if [[ $engine == libfuzzer ]]; then
+      libfuzzer_loop "$dir" "$fuzzer" "$environment" $(( $(date +%s) + turn_seconds )) "$instance" &
+    else
+      local role="-S s$instance"
+      [[ $instance == 0 ]] && role="-M main"
+      (env $environment $ignore_environment AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 \
+         AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 afl-fuzz $role -i "$seeds" -o "$dir/afl" \
+         -x "$dict" -V "$turn_seconds" -t 30000 -m none -- "$afl_dir/fuzz/$fuzzer" >"$dir/log.$instance" 2>&1) &
+    fi
+    pids+=($!)
+  done
+}
+
+# Prints "execs seconds coverage crashes" for a run from its logs: execs summed over every
+# libFuzzer process (the last "#N" before each restart) or AFL++ instance.
 run_status() {
   local name=$1 engine=$2
-  local dir=$out/$name
+  local dir=$out/$name crashes
+  crashes=$(find "$dir" -path '*crashes/*' -type f ! -name README.txt 2>/dev/null | wc -l)
   if [[ $engine == libfuzzer ]]; then
-    local line
-    line=$(grep -aE '^#[0-9]+: cov:' "$dir/log" 2>/dev/null | tail -1 || true)
-    if [[ -z $line ]]; then echo "0 0 0 $(ls "$dir/crashes" | wc -l)"; return; fi
-    awk -v crashes="$(ls "$dir/crashes" | wc -l)" '{
-      for (i = 1; i <= NF; ++i) { if ($i == "cov:") cov = $(i + 1); if ($i == "exec/s") speed = $(i + 1) }
-      sub(/^#/, "", $1); sub(/:$/, "", $1); print $1, speed, cov, crashes }' <<<"$line"
+    cat "$dir"/log.* 2>/dev/null | awk -v crashes="$crashes" -v seconds="$turn_seconds" '
+      /^INFO: Seed:/ { total += last; last = 0 }
+      /^#[0-9]+/ { n = substr($1, 2); sub(/:$/, "", n); last = n + 0
+                   for (i = 1; i <= NF; ++i) if ($i == "cov:") cov = $(i + 1) }
+      END { print total + last, seconds, cov + 0, crashes }'
   else
-    local execs=0 speed=0 coverage=0 crashes=0 stats
+    local execs=0 coverage=0 stats
     for stats in "$dir"/afl/*/fuzzer_stats; do
       [[ -f $stats ]] || continue
       execs=$(( execs + $(awk '/^execs_done/ {print $3}' "$stats") ))
-      speed=$(awk -v s="$speed" '/^execs_per_sec/ {printf "%d", s + $3}' "$stats")
       coverage=$(awk '/^bitmap_cvg/ {print $3}' "$stats")
-      crashes=$(( crashes + $(awk '/^(saved|unique)_crashes/ {print $3}' "$stats") ))
     done
-    echo "$execs $speed $coverage $crashes"
+    echo "$execs $turn_seconds $coverage $crashes"
   fi
 }
 
-say "running ${#runs[@]} fuzzers for $seconds s on $jobs cores; results in $out"
-for run in "${runs[@]}"; do
-  IFS='|' read -r name engine fuzzer workers environment <<<"$run"
-  start_run "$name" "$engine" "$fuzzer" "$workers" "$environment"
-done
-
-# Progress every 10 s; the fuzzers are polled every second, so the campaign ends when they do.
+say "fuzzing for $seconds s with $jobs processes: ${#runs[@]} runs in $turns turn(s) of $turn_seconds s; results in $out"
 began=$(date +%s)
-next_report=$(( began + 10 ))
-while true; do
-  alive=0
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-  [[ $alive == 0 ]] && break
-  sleep 1
-  [[ $(date +%s) -ge $next_report ]] || continue
-  next_report=$(( next_report + 10 ))
-  line="progress $(( $(date +%s) - began ))s:"
-  for run in "${runs[@]}"; do
-    IFS='|' read -r name engine _ _ _ <<<"$run"
-    read -r execs speed coverage crashes <<<"$(run_status "$name" "$engine")"
-    line+="  $name execs=$execs cov=$coverage crashes=$crashes"
+for ((turn = 0; turn < turns; ++turn)); do
+  pids=()
+  turn_runs=("${runs[@]:$(( turn * jobs )):$jobs}")
+  for run in "${turn_runs[@]}"; do
+    IFS='|' read -r name engine fuzzer instances environment <<<"$run"
+    say "start $name ($engine, $instances process(es))"
+    start_run "$name" "$engine" "$fuzzer" "$instances" "$environment"
   done
-  say "$line"
+  # Progress every 10 s; the fuzzers are polled every second, so a turn ends when they do.
+  next_report=$(( $(date +%s) + 10 ))
+  while true; do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 1
+    [[ $(date +%s) -ge $next_report ]] || continue
+    next_report=$(( next_report + 10 ))
+    line="progress $(( $(date +%s) - began ))s:"
+    for run in "${turn_runs[@]}"; do
+      IFS='|' read -r name engine _ _ _ <<<"$run"
+      read -r execs _ coverage crashes <<<"$(run_status "$name" "$engine")"
+      line+="  $name execs=$execs cov=$coverage crashes=$crashes"
+    done
+    say "$line"
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
 done
-for pid in "${pids[@]}"; do wait "$pid" || true; done
 
 # ---- merge: one minimized corpus per fuzzer, AFL++ queues included (same input format) ----
 # (--quick skips it: its corpus column counts the inputs the run kept.)
@@ -238,9 +291,27 @@ for fuzzer in "${merged_fuzzers[@]}"; do
 done
 
 # ---- findings: one minimized trace per distinct finding --------------------------------
+# Distinct = the same kind of broken promise (target and verdict, the message without numbers
+# and addresses), on the same op kind, with the same top three stack frames (a sanitizer report
+# or a crash of the harness): two different SEGVs stay two findings, one bug found by many
+# inputs is one.
+finding_key() {  # report of a replay
+  local report=$1 line op frames
+  line=$(grep -aE '^  \[' <<<"$report" | head -1 || true)
+  [[ -n $line ]] || line=$(grep -aE 'SUMMARY|ERROR' <<<"$report" | head -1 || true)
+  [[ -n $line ]] || line="crash of the harness process (no report)"
+  op=$(sed -nE 's/.*op [0-9]+ \(([a-z_]+)[ )].*/\1/p' <<<"$line" | head -1)
+  frames=$(grep -aE '^ *#[0-9]+ 0x[0-9a-f]+ in ' <<<"$report" | head -3 | sed -E 's/.* in ([^ ]+).*/\1/' |
+    tr '\n' ' ' || true)
+  line=$(sed -E 's/op [0-9]+ \([^)]*\): //; s/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g' <<<"$line")
+  printf '%s|%s|%s' "$line" "$op" "$frames"
+}
+
 mkdir -p "$out/traces"
 declare -A seen
 declare -A findings_of
+declare -A engine_findings
+trace_count=0
 for run in "${runs[@]}"; do
   IFS='|' read -r name engine fuzzer _ environment <<<"$run"
   findings_of[$name]=0
@@ -250,52 +321,68 @@ for run in "${runs[@]}"; do
   for crash in "${crash_files[@]}"; do
     [[ -f $crash ]] || continue
     if [[ $fuzzer == fuzz_ops ]]; then
-      # What the finding is, without addresses and op numbers: the key that makes it distinct.
-      report=$(env $environment timeout 60 "$replay" --quiet "$crash" 2>&1 | grep -aE '^  \[|SUMMARY|ERROR' | head -1 || true)
-      [[ -n $report ]] || report="crash of the harness process (no report)"
+      report=$(env $environment $ignore_environment timeout 60 "$replay" --quiet "$crash" 2>&1 || true)
     else
-      report=$("$fuzz_dir/fuzz/$fuzzer" "$crash" 2>&1 | grep -aE 'SUMMARY|ERROR' | head -1 || true)
+      report=$("$fuzz_dir/fuzz/$fuzzer" "$crash" 2>&1 || true)
     fi
-    # Distinct = same run, same broken promise: the op, addresses and numbers do not count.
-    key=$name:$(sed -E 's/op [0-9]+ \([^)]*\): //; s/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g' <<<"$report")
+    # libFuzzer's RSS limit, not a finding, when the input replays clean (the ASan build's RSS
+    # grows with the inputs run: docs/fuzzing.md, Speed).
+    [[ $(basename "$crash") == oom-* && $report != *FINDING* ]] && continue
+    key=$(finding_key "$report")
+    first_line=${key%%|*}
+    if [[ -z ${engine_findings["$engine|$key"]:-} ]]; then
+      engine_findings["$engine|$key"]=1
+      findings_of[$name]=$(( findings_of[$name] + 1 ))
+    fi
     [[ -z ${seen[$key]:-} ]] || continue
     seen[$key]=1
-    findings_of[$name]=$(( findings_of[$name] + 1 ))
-    trace=$out/traces/$name-${findings_of[$name]}
+    trace_count=$(( trace_count + 1 ))
+    trace=$out/traces/$name-$trace_count
     # (timeout: a target corrupted by the finding can hang while it is being minimized)
     if [[ $fuzzer == fuzz_ops ]] &&
-       env $environment timeout 120 "$replay" --minimize "$crash" "$trace.trace" >"$trace.log" 2>&1; then
-      say "finding in $name, minimized to $trace.trace: $report"
+       env $environment $ignore_environment timeout 120 "$replay" --minimize "$crash" "$trace.trace" >"$trace.log" 2>&1; then
+      say "finding in $name, minimized to $trace.trace: $first_line"
     else
       # The finding kills the replay driver too (a sanitizer report or a crash in process):
       # libFuzzer minimizes the bytes, and the text form follows.
-      (cd "$out" && env $environment "$fuzz_dir/fuzz/$fuzzer" -minimize_crash=1 -max_total_time=$minimize_seconds \
-         -exact_artifact_path="$trace.bin" "$crash" >"$trace.log" 2>&1) || true
+      (cd "$out" && env $environment $ignore_environment "$fuzz_dir/fuzz/$fuzzer" -minimize_crash=1 \
+         -max_total_time=$minimize_seconds -exact_artifact_path="$trace.bin" "$crash" >"$trace.log" 2>&1) || true
       [[ -f $trace.bin ]] || cp "$crash" "$trace.bin"
       if [[ $fuzzer == fuzz_ops ]]; then
-        { echo "# finding: $report"; "$replay" --to-text "$trace.bin"; } >"$trace.trace"
+        { echo "# finding: $first_line"; "$replay" --to-text "$trace.bin"; } >"$trace.trace"
       fi
-      say "finding in $name, minimized to $trace.bin: $report"
+      say "finding in $name, minimized to $trace.bin: $first_line"
     fi
   done
 done
 
-# ---- summary ----------------------------------------------------------------------------
+# ---- summary: per run, then per engine --------------------------------------------------
 echo
-printf '%-22s %-10s %-12s %10s %12s %10s %10s %9s\n' run engine fuzzer execs "execs/s" coverage corpus findings
+printf '%-22s %-10s %-12s %9s %10s %10s %10s %10s %9s\n' run engine fuzzer processes execs "execs/s" coverage \
+  corpus findings
+declare -A engine_execs engine_seconds
 for run in "${runs[@]}"; do
-  IFS='|' read -r name engine fuzzer _ _ <<<"$run"
-  read -r execs speed coverage crashes <<<"$(run_status "$name" "$engine")"
+  IFS='|' read -r name engine fuzzer instances _ <<<"$run"
+  read -r execs run_seconds coverage _ <<<"$(run_status "$name" "$engine")"
   corpus=${merged_count[$fuzzer]:-$(ls "$out/$name/corpus" 2>/dev/null | wc -l)}
-  printf '%-22s %-10s %-12s %10s %12s %10s %10s %9s\n' "$name" "$engine" "$fuzzer" "$execs" "$speed" \
-    "$coverage" "$corpus" "${findings_of[$name]}"
+  printf '%-22s %-10s %-12s %9s %10s %10s %10s %10s %9s\n' "$name" "$engine" "$fuzzer" "$instances" "$execs" \
+    "$(( execs / run_seconds ))" "$coverage" "$corpus" "${findings_of[$name]}"
+  engine_execs[$engine]=$(( ${engine_execs[$engine]:-0} + execs ))
+  engine_seconds[$engine]=$(( ${engine_seconds[$engine]:-0} + run_seconds * instances ))
+done
+echo
+printf '%-10s %12s %16s %9s\n' engine execs "execs/s/process" findings
+for engine in libfuzzer afl; do
+  [[ -n ${engine_execs[$engine]:-} ]] || continue
+  count=0
+  for key in "${!engine_findings[@]}"; do [[ $key == "$engine|"* ]] && count=$(( count + 1 )); done
+  printf '%-10s %12s %16s %9s\n' "$engine" "${engine_execs[$engine]}" \
+    "$(( engine_execs[$engine] / engine_seconds[$engine] ))" "$count"
 done
 echo "(coverage: libFuzzer edges (cov), AFL++ bitmap share; corpus: inputs kept by the run, or"
-echo " after merging, per fuzzer;"
-echo " findings: distinct, each minimized in $out/traces)"
-total=0
-for name in "${!findings_of[@]}"; do total=$(( total + findings_of[$name] )); done
-if [[ $total -gt 0 ]]; then
+echo " after merging, per fuzzer; findings: distinct by kind, op and top stack frames, each"
+echo " minimized in $out/traces)"
+if [[ $trace_count -gt 0 ]]; then
   echo "findings:"
   for trace in "$out"/traces/*; do
     [[ $trace == *.trace || ( $trace == *.bin && ! -f ${trace%.bin}.trace ) ]] || continue

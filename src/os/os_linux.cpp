@@ -29,7 +29,7 @@ namespace {
 // over-map-and-trim fallback briefly needs `bytes + alignment`). Hints walk up from 32 TiB
 // (user space ends at 128 TiB; sanitizer runtimes that reject the range make us fall back).
 // The walk starts at a random 4 MiB-aligned point of its first 8 TiB, so segment addresses differ
-// from run to run (ASLR).
+// from run to run (ASLR), and steps back to any range given back below it (os_unmap).
 constexpr uintptr_t HINT_BASE = uintptr_t{32} << 40;
 constexpr uintptr_t HINT_END = uintptr_t{48} << 40;
 constexpr uintptr_t HINT_RANDOM_SPAN = uintptr_t{8} << 40;
@@ -91,6 +91,15 @@ void os_unmap(void* addr, size_t bytes) {
   const int saved_errno = errno;
   munmap(addr, bytes);
   errno = saved_errno;
+  // The walk of hints goes back to the lowest range given back, so that freed address space is
+  // reused instead of ever-higher addresses (whose page tables, and a sanitizer's shadow of them,
+  // would otherwise grow with every mapping).
+  const auto start = reinterpret_cast<uintptr_t>(addr);
+  if (start < HINT_BASE || start >= HINT_END) return;
+  // relaxed: a hint only; a lost race leaves a higher hint, which merely walks on.
+  uintptr_t current = g_next_hint.load(std::memory_order_relaxed);
+  while (start < current && !g_next_hint.compare_exchange_weak(current, start, std::memory_order_relaxed)) {
+  }
 }
 
 void* os_remap_aligned(void* old, size_t old_bytes, size_t new_bytes, size_t alignment) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI test of the benchmark workloads (bench_*) and bench/run.py (ctest label cli): --help,
+# CLI test of the benchmark workloads (bench_*), bench/run.py and bench/fuzz_speed.py (ctest label cli): --help,
 # and a one-line error with exit status 2 for bad numbers, unknown options, a directory or a
 # missing file, and a library that is not an allocator. A few seconds.
 #   tests/cli/bench_cli.sh BENCH_DIR REPO_ROOT
@@ -28,6 +28,14 @@ expect_usage_error "^run.py: error: argument --rounds: 'abc' is not a number$" "
 expect_usage_error "argument --scale: '0' must be above 0" "${run_py[@]}" --scale 0
 expect_usage_error '^run.py: error: unrecognized arguments: --bogus$' "${run_py[@]}" --bogus
 expect_usage_error 'not allowed with argument --full' "${run_py[@]}" --full --smoke
+
+speed_py=(python3 "$root/bench/fuzz_speed.py")
+expect_help "${speed_py[@]}" --help
+expect_usage_error '^fuzz_speed.py: error: the following arguments are required: --old$' "${speed_py[@]}"
+expect_usage_error "argument --seconds: 'x' is not a number" "${speed_py[@]}" --old "$root" --seconds x
+expect_usage_error "^fuzz_speed.py: error: --old /: not a hardalloc source tree" "${speed_py[@]}" --old /
+expect_usage_error "^fuzz_speed.py: error: --engines: 'honggfuzz' must name libfuzzer and/or afl" \
+  "${speed_py[@]}" --old "$root" --engines honggfuzz
 expect_usage_error "no workloads in $root/corpus" "${run_py[@]}" --bench-dir "$root/corpus"
 expect_usage_error "no workloads in /nonexistent" "${run_py[@]}" --bench-dir /nonexistent
 expect_usage_error "unknown workloads \['nosuch'\]" "${run_py[@]}" --bench-dir "$bench_dir" --workloads nosuch

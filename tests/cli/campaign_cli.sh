@@ -34,6 +34,8 @@ cat >"$fake/fuzz/fuzz/fuzz_ops" <<'STUB'
 for argument; do
   case $argument in -artifact_prefix=*) prefix=${argument#-artifact_prefix=} ;; esac
 done
+[[ -z ${CAMPAIGN_TEST_RECORD:-} ]] || env | grep '^HARDALLOC_FUZZ_' >>"$CAMPAIGN_TEST_RECORD"
+echo "INFO: Seed: 1"
 echo "#2: cov: 7 ft: 7 corp: 1/1b exec/s: 2 rss: 30Mb"
 if [[ ${CAMPAIGN_TEST_FINDING:-0} == 1 && ${HARDALLOC_FUZZ_TARGET:-} == hardalloc ]]; then
   printf 'x' >"${prefix}crash-stub"
@@ -51,6 +53,31 @@ exit 1
 STUB
 chmod +x "$fake/fuzz/fuzz/fuzz_ops" "$fake/fuzz/fuzz/ha_fuzz_replay"
 expect_status 0 '^no findings$' "$campaign" --quick --no-build --build-root "$fake" --out "$cli_scratch/clean"
+# --jobs 1: the two runs of --quick take turns, one process at a time.
+expect_status 0 '2 runs in 2 turn\(s\) of 20 s' \
+  "$campaign" --quick --jobs 1 --no-build --build-root "$fake" --out "$cli_scratch/one-job"
+# --ignore reaches every fuzzer (the stub records its HARDALLOC_FUZZ_* variables).
+expect_status 0 '^libfuzzer +4 +' env CAMPAIGN_TEST_RECORD="$cli_scratch/record" \
+  "$campaign" --quick --ignore errno-on-failure --no-build --build-root "$fake" --out "$cli_scratch/ignore"
+cli_checks=$((cli_checks + 1))
+if [[ $(grep -c '^HARDALLOC_FUZZ_IGNORE=errno-on-failure$' "$cli_scratch/record") == 2 ]]; then
+  cli_pass "--ignore sets HARDALLOC_FUZZ_IGNORE for both runs"
+else
+  cli_fail "--ignore sets HARDALLOC_FUZZ_IGNORE for both runs"
+fi
+# --quick fuzzes the one library it is given, never a second one silently.
+echo 'void* malloc(unsigned long size) { (void)size; return 0; }' | cc -shared -fPIC -x c -o "$cli_scratch/liba.so" -
+expect_usage_error '--quick fuzzes one --target, got 2' \
+  "$campaign" --quick --target "$cli_scratch/liba.so" --target "$cli_scratch/liba.so" \
+  --no-build --build-root "$fake"
+expect_status 0 'start ops-liba ' env CAMPAIGN_TEST_RECORD="$cli_scratch/one-target" \
+  "$campaign" --quick --target "$cli_scratch/liba.so" --no-build --build-root "$fake" --out "$cli_scratch/target"
+cli_checks=$((cli_checks + 1))
+if [[ $(grep '^HARDALLOC_FUZZ_TARGET=' "$cli_scratch/one-target" | sort -u) == "HARDALLOC_FUZZ_TARGET=$cli_scratch/liba.so" ]]; then
+  cli_pass "--quick --target fuzzes that library alone"
+else
+  cli_fail "--quick --target fuzzes that library alone"
+fi
 expect_status 1 'finding in ops-hardalloc' \
   env CAMPAIGN_TEST_FINDING=1 "$campaign" --quick --no-build --build-root "$fake" --out "$cli_scratch/found"
 cli_done

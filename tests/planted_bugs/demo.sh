@@ -37,7 +37,8 @@ replay=$build/fuzz/ha_fuzz_replay
 planted=$build/tests/planted_bugs
 limit_seconds=60
 bugs=(realloc_lost_byte overlapping_class calloc_recycled_not_zeroed wrong_large_alignment
-      usable_size_under double_free_list_push unlocked_cross_thread_free none)
+      usable_size_under double_free_list_push unlocked_cross_thread_free one_class_double_push
+      unlocked_remote_free_one_class none)
 
 [[ -d $build ]] || usage_error "$build: No such directory (build first: cmake --preset release && cmake --build build/release)"
 [[ -x $replay ]] || usage_error "no $replay: build first (cmake --preset release && cmake --build build/release)"
@@ -45,7 +46,7 @@ bugs=(realloc_lost_byte overlapping_class calloc_recycled_not_zeroed wrong_large
 [[ $# -lt 2 || -d $fuzz_build ]] || usage_error "$fuzz_build: No such directory"
 
 mode_for() {  # a race needs free-running threads in a long-lived child
-  if [[ $1 == unlocked_cross_thread_free ]]; then
+  if [[ $1 == unlocked_* ]]; then
     echo "HARDALLOC_FUZZ_MODE=free HARDALLOC_FUZZ_REUSE_CHILD=1"
   else
     echo "HARDALLOC_FUZZ_MODE=lockstep"

@@ -23,13 +23,15 @@ namespace {
 
 enum class PlantedBug {
   NONE = 0,
-  REALLOC_LOST_BYTE = 1,           // realloc growth does not copy the block's first byte
-  OVERLAPPING_CLASS = 2,           // the 512-byte class is carved at a 256-byte stride
-  CALLOC_RECYCLED_NOT_ZEROED = 3,  // calloc trusts that every block is fresh (zero) memory
-  WRONG_LARGE_ALIGNMENT = 4,       // alignments >= 64 KiB are rounded with half the mask
-  USABLE_SIZE_UNDER = 5,           // malloc_usable_size subtracts the header twice (>= 1 KiB)
-  DOUBLE_FREE_LIST_PUSH = 6,       // a free into an empty list pushes the block twice
-  UNLOCKED_CROSS_THREAD_FREE = 7,  // a free from another thread skips the lock
+  REALLOC_LOST_BYTE = 1,               // realloc growth does not copy the block's first byte
+  OVERLAPPING_CLASS = 2,               // the 512-byte class is carved at a 256-byte stride
+  CALLOC_RECYCLED_NOT_ZEROED = 3,      // calloc trusts that every block is fresh (zero) memory
+  WRONG_LARGE_ALIGNMENT = 4,           // alignments >= 64 KiB are rounded with half the mask
+  USABLE_SIZE_UNDER = 5,               // malloc_usable_size subtracts the header twice (>= 1 KiB)
+  DOUBLE_FREE_LIST_PUSH = 6,           // a free into an empty list pushes the block twice
+  UNLOCKED_CROSS_THREAD_FREE = 7,      // a free from another thread skips the lock
+  ONE_CLASS_DOUBLE_PUSH = 8,           // every 16th free in the 48-byte class pushes the block twice
+  UNLOCKED_REMOTE_FREE_ONE_CLASS = 9,  // the 64-byte class: another thread's free skips the lock
 };
 constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
 
@@ -53,7 +55,15 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+// Bugs confined to one size class (ONE_CLASS_DOUBLE_PUSH, UNLOCKED_REMOTE_FREE_ONE_CLASS): a
+// stream that spreads its sizes over every class rarely works any one of them hard enough.
+constexpr size_t ONE_CLASS_DOUBLE_PUSH_BYTES = 48;
+constexpr unsigned ONE_CLASS_DOUBLE_PUSH_PERIOD = 16;
+constexpr size_t UNLOCKED_REMOTE_FREE_BYTES = 64;
+constexpr int RACE_WINDOW_PAUSES = 5000;  // widens a race window so that 2 cores show it in seconds
+
 pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+unsigned g_one_class_frees;            // guarded by g_lock
 FreeBlock* g_free_lists[CLASS_COUNT];  // guarded by g_lock
 char* g_chunk_cursor;                  // guarded by g_lock
 char* g_chunk_end;
@@ -128,11 +138,12 @@ void small_free(void* pointer) {
   Header* header = header_of(pointer);
   const unsigned index = header->class_index;
   auto* block = static_cast<FreeBlock*>(pointer);
-  if (BUG == PlantedBug::UNLOCKED_CROSS_THREAD_FREE && header->owner != thread_tag()) {
+  const bool unlocked_class =
+      BUG == PlantedBug::UNLOCKED_CROSS_THREAD_FREE ||
+      (BUG == PlantedBug::UNLOCKED_REMOTE_FREE_ONE_CLASS && class_size(index) == UNLOCKED_REMOTE_FREE_BYTES);
+  if (unlocked_class && header->owner != thread_tag()) {
     FreeBlock* head = g_free_lists[index];
-    for (int pause = 0; pause < 5000; ++pause) {
-      asm volatile("pause");  // widens the race window so that 2 cores show it in seconds
-    }
+    for (int pause = 0; pause < RACE_WINDOW_PAUSES; ++pause) asm volatile("pause");
     block->next = head;
     g_free_lists[index] = block;
     return;
@@ -141,6 +152,10 @@ void small_free(void* pointer) {
   const bool list_was_empty = g_free_lists[index] == nullptr;
   push_free(index, block);
   if (BUG == PlantedBug::DOUBLE_FREE_LIST_PUSH && list_was_empty) push_free(index, block);
+  if (BUG == PlantedBug::ONE_CLASS_DOUBLE_PUSH && class_size(index) == ONE_CLASS_DOUBLE_PUSH_BYTES &&
+      ++g_one_class_frees % ONE_CLASS_DOUBLE_PUSH_PERIOD == 0) {
+    push_free(index, block);
+  }
   pthread_mutex_unlock(&g_lock);
 }
 
