@@ -20,15 +20,20 @@ class Quarantine {
     size_t bytes;
   };
 
+  // The limits (the options quarantine_blocks and quarantine_bytes), set when a thread takes the heap.
+  void set_limits(uint64_t max_blocks, uint64_t max_bytes) {
+    max_blocks_ = max_blocks > CAPACITY ? CAPACITY : static_cast<uint32_t>(max_blocks);
+    max_bytes_ = max_bytes;
+  }
+
   // Adds a block; then evicts, through `release(Entry)`, what exceeds the limits.
   template <class Release>
-  void push(void* block, size_t bytes, uint32_t max_blocks, size_t max_bytes, Release&& release) {
+  void push(void* block, size_t bytes, Release&& release) {
     ring_[(head_ + count_) % CAPACITY] = Entry{block, bytes};
     ++count_;
     bytes_ += bytes;
-    if (max_blocks > CAPACITY) max_blocks = CAPACITY;
-    while (count_ > 1 && (count_ > max_blocks || bytes_ > max_bytes)) release(pop_front());
-    if (count_ > max_blocks) release(pop_front());  // a limit of 0 blocks: no quarantine
+    while (count_ > 1 && (count_ > max_blocks_ || bytes_ > max_bytes_)) release(pop_front());
+    if (count_ > max_blocks_) release(pop_front());  // a limit of 0 blocks: no quarantine
   }
 
   // Evicts every block (thread exit, collect).
@@ -55,6 +60,8 @@ class Quarantine {
   uint32_t head_ = 0;
   uint32_t count_ = 0;
   size_t bytes_ = 0;
+  uint32_t max_blocks_ = 0;
+  size_t max_bytes_ = 0;
 };
 
 // The member a Heap has when the mitigation is off: takes no space ([[no_unique_address]]).

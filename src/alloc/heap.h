@@ -210,9 +210,7 @@ class HeapOps {
       release_block(s, page, block);
       return;
     }
-    const Options& o = options();
-    h->quarantine.push(block, page->size(), static_cast<uint32_t>(o.quarantine_blocks), o.quarantine_bytes,
-                       &release_quarantined);
+    h->quarantine.push(block, page->size(), &release_quarantined);
   }
 
   // The owner freed into a page of its full queue that still has live blocks.
@@ -624,6 +622,7 @@ class HeapOps {
     H* h = take_heap();
     if (h == nullptr) return nullptr;
     os_random_bytes(&h->random_state, sizeof(h->random_state));
+    if constexpr (QUARANTINE) h->quarantine.set_limits(options().quarantine_blocks, options().quarantine_bytes);
     // tl_heap first: glibc may allocate inside pthread_setspecific (its second-level key
     // arrays), and that malloc must find this heap rather than make a second one.
     tl_heap<Config> = h;

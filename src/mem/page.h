@@ -243,13 +243,18 @@ struct alignas(128) Page {
   // The start of block `index`, and the index of a block start (callers check it is one).
   uint8_t* block_at(size_t index) const { return area + index * size(); }
   size_t index_of(const void* block) const {
-    return static_cast<size_t>(static_cast<const uint8_t*>(block) - area) / size();
+    const size_t offset = static_cast<size_t>(static_cast<const uint8_t*>(block) - area);
+    const size_t bytes = size();
+    // Offsets in a page are below 4 MiB: a 32-bit division, several times faster than a 64-bit
+    // one on many x86 cores, does (a dedicated block may be larger).
+    if (HA_LIKELY(((offset | bytes) >> 32) == 0)) return static_cast<uint32_t>(offset) / static_cast<uint32_t>(bytes);
+    return offset / bytes;
   }
   // True when `p` is null or the start of a block carved from this page.
   bool is_block_or_null(uintptr_t p) const {
     const uintptr_t first = reinterpret_cast<uintptr_t>(area);
-    return p == 0 ||
-           (p >= first && p - first < static_cast<size_t>(capacity.get()) * size() && (p - first) % size() == 0);
+    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity.get()) * size() &&
+                      block_at(index_of(reinterpret_cast<const void*>(p))) == reinterpret_cast<const uint8_t*>(p));
   }
 
  private:
