@@ -36,8 +36,9 @@ each distinct finding into a minimized text trace.
   -h, --help         this text
 
 Runs, in this order: fuzz_ops on hardalloc (libFuzzer; AFL++ persistent unless --no-afl;
-libFuzzer with free-running threads), on the system malloc, fuzz_options (when hardalloc has
-its hook), then each --target. libFuzzer runs in process and is restarted after a finding
+libFuzzer with free-running threads), on hardalloc's hardened build (libFuzzer: any report aborts,
+so a false alarm is a finding), on the system malloc, fuzz_options (when hardalloc has its
+hook), then each --target. libFuzzer runs in process and is restarted after a finding
 until its time is up. A library target's child process runs while fuzz_ops waits for it, so
 the pair counts as one process.
 
@@ -160,6 +161,7 @@ else
   runs+=("ops-hardalloc|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc")
   [[ $use_afl == 1 ]] && runs+=("ops-hardalloc-afl|afl|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc")
   runs+=("ops-hardalloc-free|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc HARDALLOC_FUZZ_MODE=free")
+  runs+=("ops-hardalloc-hardened|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=hardalloc-hardened")
   runs+=("ops-system|libfuzzer|fuzz_ops|1|HARDALLOC_FUZZ_TARGET=system")
   [[ $have_options == 1 ]] && runs+=("options|libfuzzer|fuzz_options|1|")
 fi
