@@ -59,9 +59,12 @@ class BlockCanary {
 
   // The first byte after the program's bytes that is not as written, or nullptr when filler
   // and tail word are intact. When the tail word itself is overwritten its first byte is
-  // returned (the request's end is then unknown).
-  __attribute__((no_sanitize("address"))) static uint8_t* first_bad_byte(uint8_t* block_end, size_t block_bytes) {
+  // returned (the request's end is then unknown). `*request_end` (when given) receives
+  // user_end(), so that a caller does not decode the tail word twice.
+  __attribute__((no_sanitize("address"))) static uint8_t* first_bad_byte(uint8_t* block_end, size_t block_bytes,
+                                                                         uint8_t** request_end = nullptr) {
     uint8_t* end = user_end(block_end, block_bytes);
+    if (request_end != nullptr) *request_end = end;
     if (end == nullptr) return block_end - TAIL_BYTES;
     const auto filler = static_cast<uint8_t>(key_of(block_end, static_cast<uint32_t>(block_end - end)) >> 32);
     uint8_t* const stop = filler_end(block_end, end);

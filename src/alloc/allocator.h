@@ -340,13 +340,14 @@ class Allocator {
     P* page = s->page_of(p);
     uint8_t* start = const_cast<uint8_t*>(block_start(page, p));
     uint8_t* block_end = start + page->size();
-    uint8_t* bad = BlockCanary::first_bad_byte(block_end, page->size());
-    if (HA_LIKELY(bad == nullptr)) return BlockCanary::user_end(block_end, page->size());
+    uint8_t* end = nullptr;
+    uint8_t* bad = BlockCanary::first_bad_byte(block_end, page->size(), &end);
+    if (HA_LIKELY(bad == nullptr)) return end;
     BlockFacts facts;
     facts.address = ptr;
     facts.block = start;
     facts.block_bytes = page->size();
-    if (uint8_t* end = BlockCanary::user_end(block_end, page->size())) {
+    if (end != nullptr) {
       facts.requested_bytes = static_cast<size_t>(end - p);
       facts.requested_known = true;
     }
