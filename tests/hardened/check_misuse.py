@@ -7,12 +7,16 @@ in --options) it must instead finish with exit status 0 after exactly N reports 
 "summary: N heap errors reported" line. With --clean it must finish with no report at all.
 Exit status: 0 as expected, 1 not as expected, 2 bad usage.
 """
-import argparse
 import os
 import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+# One-line usage errors with exit status 2, as every script of the project (bench/driver/cli.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from driver.cli import OneLineErrorParser  # noqa: E402
 
 FIRST_LINE = re.compile(
     r"^hardalloc\[\d+\] \S+: error: (?P<kind>[a-z-]+) on 0x[0-9a-f]+"
@@ -21,7 +25,7 @@ ERROR_LINE = re.compile(r"^hardalloc\[\d+\] \S+: error: ")
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = OneLineErrorParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", required=True, help="the hardened library to preload")
     parser.add_argument("--program", required=True, help="the hardened_misuse binary")
     parser.add_argument("--case", required=True, help="the misuse case (see misuse.cpp)")

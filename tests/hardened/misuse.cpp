@@ -221,7 +221,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: hardened_misuse CASE [SIZE]\n");
     return 2;
   }
-  const size_t size = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 48;
+  size_t size = 48;
+  if (argc == 3) {
+    char* end = nullptr;
+    size = std::strtoull(argv[2], &end, 10);
+    if (end == argv[2] || *end != '\0' || argv[2][0] == '-') {
+      std::fprintf(stderr, "hardened_misuse: SIZE must be a number of bytes, got '%s'\n", argv[2]);
+      return 2;
+    }
+  }
   run(argv[1], size);
   return 0;
 }
