@@ -12,7 +12,8 @@ format and lint (tools/lint.sh), then builds and tests four presets:
   fuzz     a short libFuzzer smoke of every fuzzer (ASan+UBSan)
 After each preset it prints how many tests were skipped, and why.
 
-It takes about 6-8 minutes on 2 cores (340-432 s measured with ccache partly warm; more when cold).
+It takes about 6-8 minutes on a quiet 2-core machine (340-432 s before the hardened library's
+tests; 888-905 s now on a machine shared with other work; more when ccache is cold).
 
   --quick   a first check: the release preset only, no lint (about 4 minutes)
   -h, --help  this text
