@@ -19,8 +19,9 @@ struct FastConfig {
 // libhardalloc-hardened exports unless the build names another set (LibraryHardenedConfig).
 struct HardenedConfig {
   static constexpr Mitigations MITIGATIONS{
-      Mitigation::encoded_free_list, Mitigation::guard_pages, Mitigation::validated_free_list, Mitigation::block_states,
-      Mitigation::canaries,          Mitigation::free_fill,   Mitigation::quarantine};
+      Mitigation::encoded_free_list, Mitigation::guard_pages,     Mitigation::validated_free_list,
+      Mitigation::block_states,      Mitigation::canaries,        Mitigation::free_fill,
+      Mitigation::quarantine,        Mitigation::guarded_sampling};
   static constexpr const char* NAME = "hardened";
 };
 
@@ -45,13 +46,14 @@ constexpr bool mitigations_consistent() {
   // Canaries, fill and quarantine act in free's checked path, which block_states selects; the
   // quarantine relies on the state bit to tell a quarantined block from a live one.
   const bool checked =
-      SET.has(Mitigation::block_states) ||
-      !(SET.has(Mitigation::canaries) || SET.has(Mitigation::free_fill) || SET.has(Mitigation::quarantine));
+      SET.has(Mitigation::block_states) || !(SET.has(Mitigation::canaries) || SET.has(Mitigation::free_fill) ||
+                                             SET.has(Mitigation::quarantine) || SET.has(Mitigation::guarded_sampling));
   return links && checked;
 }
 static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>() &&
                   mitigations_consistent<LibraryHardenedConfig>(),
-              "validated_free_list needs encoded_free_list; canaries, free_fill and quarantine need block_states");
+              "validated_free_list needs encoded_free_list; canaries, free_fill, quarantine and guarded_sampling "
+              "need block_states");
 
 template <class Config>
 using FreeListCodecOf =
