@@ -8,7 +8,7 @@ under other HARDALLOC_OPTIONS), each by LD_PRELOAD. Electric Fence (efence) runs
   python3 bench/run.py --full          full mode: scale 3, 5 rounds
   python3 bench/run.py --instructions  callgrind instructions per operation (workloads 1, 2)
   python3 bench/run.py --smoke         every workload once at the smallest scale (ctest)
-  python3 bench/run.py --only hardalloc-hardened,unsampled \
+  python3 bench/run.py --only hardalloc-hardened \
       --variant unsampled=hardalloc-hardened:sample_rate=0    a build against its own variant
 
 Rounds are interleaved (every allocator runs each workload once per round) so a slow phase of
@@ -65,7 +65,7 @@ def parse_arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:
                         metavar="NAME=BASE:OPTIONS",
                         help="one more allocator: build BASE of ours (hardalloc, "
                              "hardalloc-hardened, or a name=path.so) run with "
-                             "HARDALLOC_OPTIONS=OPTIONS; repeatable")
+                             "HARDALLOC_OPTIONS=OPTIONS, whatever --only says; repeatable")
     parser.add_argument("--timeout", type=positive(float), metavar="SECONDS",
                         help="the longest one run may take at scale 1 before it counts as not "
                              f"completed (default {allocator_list.TIMEOUT_S:.0f} s, efence 30 s); "

@@ -131,8 +131,9 @@ def loads_cleanly(allocator: Allocator, probe_binary: Path) -> str:
 def select(hardalloc: Path, extras: list[str], only: list[str] | None,
            variants: list[tuple[str, str, str]] = ()) -> list[Allocator]:
     """The anchors, libhardalloc.so (and libhardalloc-hardened.so when it is beside it), the
-    extra builds and the variants of ours, in the order they run, filtered by `only` (names)
-    when given; without `only`, the anchors that run only when named are left out."""
+    extra builds and the variants of ours, in the order they run. `only` (names), when given,
+    selects among all but the variants, which always run: asking for one is naming it. Without
+    `only`, the anchors that run only when named are left out."""
     allocators = list(ANCHORS) + [Allocator("hardalloc", hardalloc.resolve(), under_test=True)]
     hardened = hardalloc.resolve().parent / HARDENED_LIBRARY
     if hardened.is_file():
@@ -153,4 +154,5 @@ def select(hardalloc: Path, extras: list[str], only: list[str] | None,
     unknown = set(only) - set(names)
     if unknown:
         raise ValueError(f"unknown allocators {sorted(unknown)}; known: {names}")
-    return [allocator for allocator in allocators if allocator.name in only]
+    return [allocator for allocator in allocators
+            if allocator.name in only or allocator.variant_of]

@@ -33,6 +33,7 @@ def run_rounds(bench_dir: Path, chosen_allocators: list, chosen_workloads: list,
             binary = bench_dir / f"bench_{workload.name}"
             for allocator in chosen_allocators:
                 if (workload.name, allocator.name) in failed_once:
+                    total -= 1
                     continue  # a failure is final; no point timing it again
                 limit_s = (timeout_s or allocator.timeout_s) * max(1.0, scale)
                 sample = run_once(binary, scale, allocator, limit_s)
