@@ -8,13 +8,13 @@ under other HARDALLOC_OPTIONS), each by LD_PRELOAD. Electric Fence (efence) runs
   python3 bench/run.py --full          full mode: scale 3, 5 rounds
   python3 bench/run.py --instructions  callgrind instructions per operation (workloads 1, 2)
   python3 bench/run.py --smoke         every workload once at the smallest scale (ctest)
-  python3 bench/run.py --only hardalloc-hardened \
-      --variant unsampled=hardalloc-hardened:sample_rate=0    a build against its own variant
+  python3 bench/run.py --only hardalloc-hardened --variant unsampled=hardalloc-hardened:sample_rate=0
+                                       the hardened build beside itself with sampling off
 
 Rounds are interleaved (every allocator runs each workload once per round) so a slow phase of
-the machine hits all allocators alike. A run that fails under an allocator not ours, or takes
-longer than its limit under any, did not complete (DNF in the tables). Writes samples.csv,
-results.csv, summary.md and chart.png to --out; see docs/benchmarks.md."""
+the machine hits all allocators alike. A run that fails or overruns its time limit is FAIL
+under a build of ours or glibc (exit status 1) and DNF, did not complete, under the others.
+Writes samples.csv, results.csv, summary.md and chart.png to --out; see docs/benchmarks.md."""
 
 import argparse
 import sys
