@@ -38,14 +38,18 @@ void find_own_code() {
   if (!g_own_code_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel, std::memory_order_relaxed))
     return;
   Dl_info self{};
-  Dl_info program{};
-  if (dladdr(reinterpret_cast<void*>(&find_own_code), &self) != 0 &&
-      dladdr(reinterpret_cast<void*>(dlsym(RTLD_DEFAULT, "main")), &program) != 0 &&
-      self.dli_fbase != program.dli_fbase) {
+  if (dladdr(reinterpret_cast<void*>(&find_own_code), &self) != 0) {
+    struct Search {
+      void* base;
+      bool first = true;  // dl_iterate_phdr lists the program first
+    } search{self.dli_fbase};
     dl_iterate_phdr(
-        [](dl_phdr_info* info, size_t, void* base) {
-          if (reinterpret_cast<void*>(info->dlpi_addr) != base) return 0;
-          for (int i = 0; i < info->dlpi_phnum; ++i) {
+        [](dl_phdr_info* info, size_t, void* arg) {
+          auto* search = static_cast<Search*>(arg);
+          const bool program = search->first;
+          search->first = false;
+          if (reinterpret_cast<void*>(info->dlpi_addr) != search->base) return 0;
+          for (int i = 0; i < info->dlpi_phnum && !program; ++i) {
             const ElfW(Phdr)& ph = info->dlpi_phdr[i];
             if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
             g_own_code.begin = info->dlpi_addr + ph.p_vaddr;
@@ -53,7 +57,7 @@ void find_own_code() {
           }
           return 1;
         },
-        self.dli_fbase);
+        &search);
   }
   g_own_code_state.store(2, std::memory_order_release);  // publishes g_own_code
 }

@@ -41,6 +41,11 @@ class Allocator {
   static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
   // Bytes of a free block's fill checked again when malloc hands it out (free_fill).
   static constexpr size_t REUSE_CHECK_BYTES = 64;
+  // The largest request a page holds; larger ones get a dedicated block. With guard pages that
+  // is every large block too, so that each has a guard page before (the segment header's) and
+  // after it, as huge blocks do; the segment pool recycles their segments.
+  static constexpr size_t PAGED_MAX =
+      (Config::MITIGATIONS.has(Mitigation::guard_pages) ? MEDIUM_BLOCK_MAX : LARGE_BLOCK_MAX) - TAIL;
 
   HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
     if constexpr (CHECKED) return malloc_generic(size, false);
@@ -137,22 +142,24 @@ class Allocator {
     return page->area + offset - offset % page->size();
   }
 
-  HA_NOINLINE static void* malloc_generic(size_t size, bool zero) noexcept {
+  // `sample`: the allocation may go to the guarded pool (all but the over-allocations of
+  // aligned_generic).
+  HA_NOINLINE static void* malloc_generic(size_t size, bool zero, bool sample = true) noexcept {
     if (HA_UNLIKELY(tl_heap_done<Config>)) return late_malloc(size, zero);
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
     if constexpr (SAMPLED) {
-      if (HA_UNLIKELY(h->sampler.should_sample())) {
+      if (HA_UNLIKELY(h->sampler.should_sample()) && sample) {
         if (void* guarded = GuardedPool::allocate(size, MIN_BLOCK_BYTES)) return guarded;  // zeroed
       }
     }
-    if (size > LARGE_BLOCK_MAX - TAIL) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    if (size > PAGED_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     return heap_malloc(h, size, zero);
   }
 
   // An allocation by a thread whose heap was torn down (HeapOps::late_heap explains why).
   HA_NOINLINE static void* late_malloc(size_t size, bool zero) noexcept {
-    if (size > LARGE_BLOCK_MAX - TAIL) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
+    if (size > PAGED_MAX) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     LockGuard guard(Ops::late_lock());
     return heap_malloc(Ops::late_heap(), size, zero);
   }
@@ -225,12 +232,21 @@ class Allocator {
     // alignment is often aligned already; otherwise over-allocate and hand out an interior
     // address (the page then frees by block start, PAGE_HAS_ALIGNED).
     // Not for a late allocation: marking the page would race with other users of the late heap.
-    if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= LARGE_BLOCK_MAX && !tl_heap_done<Config>) {
+    if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= PAGED_MAX && !tl_heap_done<Config>) {
       void* p = malloc(size);
       if (p == nullptr) return nullptr;
       if ((reinterpret_cast<uintptr_t>(p) & (alignment - 1)) == 0) return p;
       free(p);
-      p = malloc(size + alignment - 1);
+      if constexpr (SAMPLED) {
+        // The sampler chose this allocation: guard it, aligned. The over-allocation below must
+        // come from a page (its aligned address is recorded there), so it is not sampled.
+        if (GuardedPool::contains(p)) {
+          if (void* guarded = GuardedPool::allocate(size, alignment)) return guarded;
+        }
+        p = malloc_generic(size + alignment - 1, false, false);
+      } else {
+        p = malloc(size + alignment - 1);
+      }
       if (p == nullptr) return nullptr;
       void* aligned = reinterpret_cast<void*>(align_up(reinterpret_cast<uintptr_t>(p), alignment));
       if (aligned != p) {
@@ -271,6 +287,13 @@ class Allocator {
     }
     P* page = s->page_of(ptr);
     const auto* p = static_cast<const uint8_t*>(ptr);
+    if (!page->in_use && p == page->area) {  // a block freed before, whose page (or segment) went free since
+      facts.block = p;
+      facts.block_bytes = page->size();  // kept while the page is free
+      facts.detail = "the block was freed before, and its page since";
+      report_heap_error(ReportKind::double_free, facts);
+      return {};
+    }
     if (!page->in_use || p < page->area || p >= page->area + static_cast<size_t>(page->capacity.get()) * page->size()) {
       report_heap_error(ReportKind::invalid_free, facts);
       return {};

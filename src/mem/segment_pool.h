@@ -85,10 +85,12 @@ class SegmentPool {
     Seg* s;
     if (alignment > SEGMENT_BYTES) {
       s = map_new(offset + block_bytes + GUARD, alignment, SEGMENT_BYTES);  // block exactly one segment in
-    } else if (alignment > MIN_BLOCK_BYTES && offset + block_bytes + GUARD <= SEGMENT_BYTES) {
-      // An over-aligned block that fits a segment recycles one through the free list, as pages
-      // do: programs that ask for such alignments ask again, and a fresh mapping each time
-      // costs two system calls and its page faults. Plain huge blocks keep exact mappings.
+    } else if ((alignment > MIN_BLOCK_BYTES || request <= LARGE_BLOCK_MAX) &&
+               offset + block_bytes + GUARD <= SEGMENT_BYTES) {
+      // An over-aligned block, or a large one (dedicated when guard pages give every large block
+      // its own), that fits a segment recycles one through the free list, as pages do: programs
+      // that ask for such blocks ask again, and a fresh mapping each time costs two system calls
+      // and its page faults. Plain huge blocks keep exact mappings.
       s = take_free();
       if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
     } else {

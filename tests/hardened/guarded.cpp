@@ -96,6 +96,15 @@ int run(const std::string& name, size_t size) {
   } else if (name == "live-at-exit") {
     keep_small_blocks();
     keep_large_block();
+  } else if (name == "aligned-sampled") {  // sample_rate=2: the sampler picks aligned allocations'
+    for (int i = 0; i < 2000; ++i) {       // inner mallocs too, which must not reach a page's path
+      void* a = nullptr;
+      const size_t alignment = size_t{32} << (i % 8);
+      if (posix_memalign(&a, alignment, size + static_cast<size_t>(i % 100)) != 0) return 1;
+      if (reinterpret_cast<uintptr_t>(a) % alignment != 0) return 1;
+      release_block(a);
+    }
+    std::puts("clean");
   } else if (name == "clean") {  // every API on guarded blocks, used correctly
     uint8_t* p = allocate_block(size);
     std::memset(p, 7, size);

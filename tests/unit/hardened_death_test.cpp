@@ -37,7 +37,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, HardenedDeath, ::testing::Values(16, 1024, 20480
 // The block a request gets: its class (or, huge, its OS pages), with room for the canary word.
 size_t block_bytes_of(size_t request) {
   const size_t needed = request + H::TAIL;
-  return needed <= LARGE_BLOCK_MAX ? bin_block_size(bin_of(needed)) : align_up(needed, OS_PAGE_BYTES);
+  return request <= H::PAGED_MAX ? bin_block_size(bin_of(needed)) : align_up(needed, OS_PAGE_BYTES);
 }
 
 TEST_P(HardenedDeath, DoubleFreeOnTheOwnerThread) {
