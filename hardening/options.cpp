@@ -190,6 +190,7 @@ void warn_about_missing_mitigations(Mitigations compiled, const Options& o) {
       {o.zero_on_free != defaults.zero_on_free, Mitigation::free_fill, "zero_on_free tunes the free-block fill"},
       {o.guard_page_interval != defaults.guard_page_interval, Mitigation::guard_pages,
        "guard_page_interval tunes the guard pages"},
+      {o.check_memcpy != defaults.check_memcpy, Mitigation::checked_copies, "check_memcpy switches the checked copies"},
   };
   for (const Need& need : needs) {
     if (!need.asked || compiled.has(need.mitigation)) continue;
