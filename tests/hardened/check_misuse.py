@@ -2,9 +2,9 @@
 """Runs one case of hardened_misuse with a hardened library preloaded and checks the outcome.
 
 Default: the program must die of SIGABRT after exactly one report whose first line has the
-stable format of README.md ("Reports") and the expected KIND. With --count N (abort_on_error=0
-in --options) it must instead finish with exit status 0 after exactly N reports and the
-"summary: N heap errors reported" line. With --clean it must finish with no report at all.
+stable format of README.md ("Reports") and the expected KIND (and, with --detail, a line
+containing that text). With --count N (abort_on_error=0 in --options) it must instead finish
+with exit status 0 after exactly N reports and the "summary: N heap errors reported" line. With --clean it must finish with no report at all.
 Exit status: 0 as expected, 1 not as expected, 2 bad usage.
 """
 import os
@@ -31,6 +31,7 @@ def parse_arguments():
     parser.add_argument("--case", required=True, help="the misuse case (see misuse.cpp)")
     parser.add_argument("--size", type=int, default=48, help="the block size the case uses (bytes)")
     parser.add_argument("--options", default="", help="HARDALLOC_OPTIONS for the run")
+    parser.add_argument("--detail", help="text a line of the report must contain (with --kind)")
     outcome = parser.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--kind", help="the report KIND expected before SIGABRT")
     outcome.add_argument("--count", type=int, help="the number of reports expected, the run going on")
@@ -57,6 +58,8 @@ def main():
             failures.append(f"expected exactly one report, got {len(errors)}")
         elif kinds and kinds[0] != args.kind:
             failures.append(f"expected KIND {args.kind}, got {kinds[0]}")
+        if args.detail and not any(args.detail in line for line in lines):
+            failures.append(f"no line of the report contains {args.detail!r}")
     elif args.count is not None:
         if run.returncode != 0:
             failures.append(f"expected the run to finish (status 0), got {run.returncode}")
