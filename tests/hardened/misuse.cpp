@@ -246,7 +246,7 @@ void run(const std::string& name, size_t size) {
     char* p = static_cast<char*>(opaque(malloc(size)));
     p[size] = 'z';
     write_with(name.substr(std::strlen("copy-overflow-")), p, size + 1);
-    if (p[size] == 'z') std::exit(6);  // the copy skipped the byte: not what an unchecked copy does
+    if (p[size] == 'z') std::exit(6);    // the copy skipped the byte: not what an unchecked copy does
   } else if (name == "copy-continue") {  // abort_on_error=0: each function reports and writes nothing
     for (const char* function : COPY_FUNCTIONS) {
       char* p = static_cast<char*>(opaque(malloc(size)));
