@@ -36,10 +36,11 @@ void append_to(void* context, const char* bytes, size_t n) {
   for (size_t i = 0; i < n && text->used + 1 < sizeof(text->bytes); ++i) text->bytes[text->used++] = bytes[i];
 }
 
-// Reports that `function` would write `n` bytes from `dest`, past the request of its block.
-[[gnu::cold]] HA_NOINLINE void report_overflow(const char* function, const void* dest, size_t n) {
+// Reports that `function` would write `n` bytes from `dest`, past the request of its block;
+// false when the block was freed meanwhile (a race of the program's: not ours to report).
+[[gnu::cold]] HA_NOINLINE bool report_overflow(const char* function, const void* dest, size_t n) {
   Bounds::LiveBlock b;
-  if (!Bounds::find(dest, b)) return;  // the block was freed meanwhile: not ours to report
+  if (!Bounds::find(dest, b)) return false;
   const size_t writable = Bounds::writable_in(b, dest);
   FixedText detail;
   {
@@ -58,19 +59,19 @@ void append_to(void* context, const char* bytes, size_t n) {
   facts.number_name = "first bad byte at block offset";
   facts.number = static_cast<size_t>((d > b.request_end ? d : b.request_end) - b.start);
   hardalloc::report_heap_error(hardalloc::ReportKind::overflow, facts);
+  return true;
 }
 
 // Whether `function` may write `n` bytes from `dest`, a destination within our segments' bounds;
 // false (after a report, with abort_on_error=0) when they would pass its block's request.
 HA_NOINLINE bool may_write(const char* function, void* dest, size_t n) {
   if (!hardalloc::options().check_memcpy || n <= Bounds::writable_bytes(dest)) return true;
-  report_overflow(function, dest, n);
-  return false;
+  return !report_overflow(function, dest, n);
 }
 
-// The one compare every call pays: whether `dest` may be in our heap at all. Each function below
-// is that compare and a tail call, to libc or to its checked twin here (noinline, so that the
-// fast path saves no registers).
+// The one compare every call pays: whether `dest` may be in our heap at all. Each exported
+// function is that compare and a tail call, to libc or to its checked twin here (noinline, so
+// that the fast path saves no registers); strcat and strncat find dest's end first, as libc's do.
 HA_ALWAYS_INLINE bool maybe_ours(const void* dest) {
   return HA_UNLIKELY(hardalloc::SegmentMap<Exported>::within_bounds(dest));
 }
