@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Runs hardalloc's benchmark workloads under the system malloc, mimalloc, jemalloc, tcmalloc,
-scudo and libhardalloc.so (and any other build given as name=path.so), each by LD_PRELOAD.
+scudo and libhardalloc.so (and any other build given as name=path.so, and variants of ours
+under other HARDALLOC_OPTIONS), each by LD_PRELOAD. Electric Fence (efence) runs only when
+--only names it.
 
   python3 bench/run.py                 quick mode: scale 1, 3 interleaved rounds (1.5-3 min)
   python3 bench/run.py --full          full mode: scale 3, 5 rounds
   python3 bench/run.py --instructions  callgrind instructions per operation (workloads 1, 2)
   python3 bench/run.py --smoke         every workload once at the smallest scale (ctest)
+  python3 bench/run.py --only hardalloc-hardened --variant unsampled=hardalloc-hardened:sample_rate=0
+                                       the hardened build beside itself with sampling off
 
 Rounds are interleaved (every allocator runs each workload once per round) so a slow phase of
-the machine hits all allocators alike. Writes samples.csv, results.csv, summary.md and
-chart.png to --out; see docs/benchmarks.md."""
+the machine hits all allocators alike. A run that fails or overruns its time limit is FAIL
+under a build of ours or glibc (exit status 1) and DNF, did not complete, under the others.
+Writes samples.csv, results.csv, summary.md and chart.png to --out; see docs/benchmarks.md."""
 
 import argparse
 import sys
@@ -31,6 +36,14 @@ def default_hardalloc() -> Path:
     return next((path for path in candidates if path.exists()), candidates[0])
 
 
+def variant(text: str) -> tuple[str, str, str]:
+    """An argparse type: --variant NAME=BASE:OPTIONS (BASE is checked once all are known)."""
+    try:
+        return allocator_list.parse_variant(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def parse_arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     parser = OneLineErrorParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -46,7 +59,17 @@ def parse_arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:
                         help=f"libhardalloc.so to test (default: {default_hardalloc()})")
     parser.add_argument("--bench-dir", type=Path, default=REPO / "build/release/bench",
                         help="directory of the bench_* programs (default: %(default)s)")
-    parser.add_argument("--only", help="comma-separated allocator names to run")
+    parser.add_argument("--only", help="comma-separated allocator names to run (the default set "
+                                       "leaves out efence)")
+    parser.add_argument("--variant", type=variant, action="append", default=[],
+                        metavar="NAME=BASE:OPTIONS",
+                        help="one more allocator: build BASE of ours (hardalloc, "
+                             "hardalloc-hardened, or a name=path.so) run with "
+                             "HARDALLOC_OPTIONS=OPTIONS, whatever --only says; repeatable")
+    parser.add_argument("--timeout", type=positive(float), metavar="SECONDS",
+                        help="the longest one run may take at scale 1 before it counts as not "
+                             f"completed (default {allocator_list.TIMEOUT_S:.0f} s, efence 30 s); "
+                             "larger scales raise it in proportion")
     parser.add_argument("--reference", default=allocator_list.REFERENCE,
                         help="the allocator every ratio is taken against (default: %(default)s)")
     parser.add_argument("--workloads", help="comma-separated workload names to run")
@@ -72,10 +95,11 @@ def usable_allocators(parser: argparse.ArgumentParser, arguments: argparse.Names
     usable = []
     try:
         selected = allocator_list.select(arguments.hardalloc or default_hardalloc(),
-                                         arguments.extra, split(arguments.only))
+                                         arguments.extra, split(arguments.only), arguments.variant)
     except ValueError as error:
         parser.error(str(error))
     named = {extra.partition("=")[0] for extra in arguments.extra}
+    named.update(name for name, _, _ in arguments.variant)
     if arguments.hardalloc is not None:
         named.add("hardalloc")
     for allocator in selected:

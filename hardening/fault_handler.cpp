@@ -2,6 +2,7 @@
 #include "hardening/fault_handler.h"
 
 #include <signal.h>
+#include <ucontext.h>
 
 #include <atomic>
 
@@ -30,10 +31,17 @@ void chain(int signal, siginfo_t* info, void* context) {
   sigaction(SIGSEGV, &default_action, nullptr);
 }
 
+// x86-64: bit 1 of the page-fault error code is set for a write.
+bool is_write(const void* context) {
+  constexpr greg_t PAGE_FAULT_WRITE = 2;
+  return context != nullptr &&
+         (static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_ERR] & PAGE_FAULT_WRITE) != 0;
+}
+
 void on_fault(int signal, siginfo_t* info, void* context) {
   BlockFacts facts;
   ReportKind kind = ReportKind::guard_page_fault;
-  if (info != nullptr && g_describe(info->si_addr, kind, facts)) {
+  if (info != nullptr && g_describe(info->si_addr, is_write(context), kind, facts)) {
     report_heap_error(kind, facts);  // aborts unless abort_on_error=0: then the fault is chained
   }
   chain(signal, info, context);

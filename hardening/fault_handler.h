@@ -10,10 +10,11 @@
 
 namespace hardalloc {
 
-// Fills `kind` and `facts` for a fault at `address` and returns true when the address is a
-// guard page of ours or memory we gave back; must be async-signal-safe and must not fault on
-// addresses that are not ours.
-using GuardPageDescriber = bool (*)(const void* address, ReportKind& kind, BlockFacts& facts);
+// Fills `kind` and `facts` for a fault at `address` (a write when `is_write`, else a read, as
+// the CPU reported it) and returns true when the address is a guard page of ours, the guarded
+// pool or memory we gave back; must be async-signal-safe and must not fault on addresses that
+// are not ours.
+using GuardPageDescriber = bool (*)(const void* address, bool is_write, ReportKind& kind, BlockFacts& facts);
 
 // Installs the SIGSEGV handler (once per process; later calls do nothing). Returns false when
 // sigaction fails (nothing is installed then).

@@ -38,6 +38,11 @@ enum class Mitigation : uint32_t {
   // double free after the block was reallocated is still caught, and a stale pointer rarely
   // aliases the next block of its size.
   quarantine = 1u << 6,
+  // Some allocations (sample_rate, or all with guard_all) get their own pages in the guarded
+  // pool, against a guard page, and become inaccessible when freed: a read or write past the
+  // end, before the start or after free faults and is reported with the block's allocation and
+  // free stacks (hardening/guarded_pool.h).
+  guarded_sampling = 1u << 7,
   // memcpy, memmove, memset, strcpy, strncpy, strcat and strncat check, before writing a byte,
   // that a destination inside a live block stays within the block's requested size, and report
   // an overflow with the caller's stack: an overflow through a copy is stopped before it lands,

@@ -63,6 +63,22 @@ bool parse_value(Slice v, OptionPath& out) {
   return true;
 }
 
+bool parse_value(Slice v, GuardSide& out) {
+  if (v.equals("right")) {
+    out = GuardSide::right;
+  } else if (v.equals("left")) {
+    out = GuardSide::left;
+  } else if (v.equals("alternate")) {
+    out = GuardSide::alternate;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void print_value(Writer& out, GuardSide value) {
+  out.text(value == GuardSide::right ? "right" : value == GuardSide::left ? "left" : "alternate");
+}
 void print_value(Writer& out, bool value) { out.number(value ? 1 : 0); }
 void print_value(Writer& out, uint64_t value) { out.number(value); }
 void print_value(Writer& out, const OptionPath& value) { out.text(value.text); }
@@ -190,6 +206,11 @@ void warn_about_missing_mitigations(Mitigations compiled, const Options& o) {
       {o.zero_on_free != defaults.zero_on_free, Mitigation::free_fill, "zero_on_free tunes the free-block fill"},
       {o.guard_page_interval != defaults.guard_page_interval, Mitigation::guard_pages,
        "guard_page_interval tunes the guard pages"},
+      {o.sample_rate != defaults.sample_rate || o.guard_all != defaults.guard_all ||
+           o.guarded_slots != defaults.guarded_slots || o.guard_side != defaults.guard_side ||
+           o.report_live_at_exit != defaults.report_live_at_exit,
+       Mitigation::guarded_sampling,
+       "sample_rate/guard_all/guarded_slots/guard_side/report_live_at_exit tune the guarded pool"},
       {o.check_memcpy != defaults.check_memcpy, Mitigation::checked_copies, "check_memcpy switches the checked copies"},
   };
   for (const Need& need : needs) {

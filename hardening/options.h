@@ -16,7 +16,11 @@ struct OptionPath {
   }
 };
 
+// Which side of a guarded block touches its guard page (hardening/guarded_pool.h).
+enum class GuardSide : uint8_t { right, left, alternate };
+
 struct Options {
+  using side = GuardSide;
   using flag = bool;
   using count = uint64_t;
   using path = OptionPath;

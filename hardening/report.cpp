@@ -1,19 +1,13 @@
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE  // dladdr
-#endif
 #include "hardening/report.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include <unwind.h>
 
 #include <atomic>
 
 #include "base/writer.h"
 #include "hardening/log_sink.h"
 #include "hardening/options.h"
+#include "os/os.h"
 
 namespace hardalloc {
 namespace {
@@ -23,40 +17,10 @@ std::atomic<uint64_t> g_report_count{0};
 
 constexpr int MAX_FRAMES = 32;
 
-struct StackCapture {
-  uintptr_t* frames;
-  int count;
-  int max;
-};
-
-// The return addresses of the calling thread's stack, from the unwind tables (.eh_frame), so
-// code built without frame pointers unwinds too. libgcc's unwinder finds the tables through
-// dl_iterate_phdr and the binary-search header, without allocating.
-int capture_stack(uintptr_t* out, int max) {
-  StackCapture capture{out, 0, max};
-  _Unwind_Backtrace(
-      [](_Unwind_Context* context, void* arg) {
-        auto* c = static_cast<StackCapture*>(arg);
-        const uintptr_t pc = _Unwind_GetIP(context);
-        if (pc == 0 || c->count == c->max) return _URC_END_OF_STACK;
-        c->frames[c->count++] = pc;
-        return _URC_NO_REASON;
-      },
-      &capture);
-  return capture.count;
-}
-
-void write_frame(Writer& w, int index, uintptr_t pc) {
-  w.text("    #").number(static_cast<uint64_t>(index)).text(" ").hex(pc);
-  Dl_info info{};
-  // pc - 1: the call instruction, so a call that ends a function still names that function.
-  if (dladdr(reinterpret_cast<void*>(pc - 1), &info) != 0 && info.dli_fname != nullptr) {
-    w.text(" ").text(info.dli_fname).text("+").hex(pc - reinterpret_cast<uintptr_t>(info.dli_fbase));
-    if (info.dli_sname != nullptr) {
-      w.text(" (").text(info.dli_sname).text("+").hex(pc - reinterpret_cast<uintptr_t>(info.dli_saddr)).text(")");
-    }
-  }
-  w.text("\n");
+void write_recorded(Writer& w, const char* what, const StackTrace* stack) {
+  if (stack == nullptr) return;
+  w.text("  ").text(what).text(" by thread ").number(stack->thread).text(" at:\n");
+  write_frames(w, stack->frames, 0, stack->depth);
 }
 
 }  // namespace
@@ -83,6 +47,12 @@ const char* report_kind_name(ReportKind kind) {
       return "guard-page-fault";
     case ReportKind::heap_check:
       return "heap-check";
+    case ReportKind::use_after_free_read:
+      return "use-after-free-read";
+    case ReportKind::use_after_free_write:
+      return "use-after-free-write";
+    case ReportKind::underflow:
+      return "underflow";
   }
   return "unknown";
 }
@@ -91,7 +61,7 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
   // relaxed: a count, ordering nothing.
   g_report_count.fetch_add(1, std::memory_order_relaxed);
   uintptr_t frames[MAX_FRAMES];
-  const int frame_count = capture_stack(frames, MAX_FRAMES);
+  const int frame_count = capture_frames(frames, MAX_FRAMES);
   {
     LogBlock block("error: ");
     Writer& w = block.out();
@@ -105,15 +75,19 @@ void report_heap_error(ReportKind kind, const BlockFacts& facts) {
       if (facts.requested_known) w.text(", requested ").number(facts.requested_bytes);
       w.text(")");
     }
-    w.text(" in thread ").number(static_cast<uint64_t>(syscall(SYS_gettid))).text("\n");
+    w.text(" in thread ").number(os_thread_id()).text("\n");
     if (facts.detail != nullptr) {
       w.text("  ").text(facts.detail);
       if (facts.number_name != nullptr) w.text(": ").text(facts.number_name).text(" ").number(facts.number);
       w.text("\n");
     }
     w.text("  detected at:\n");
-    // Frame 0 is this function: the stack starts where the misuse was detected.
-    for (int i = 1; i < frame_count; ++i) write_frame(w, i - 1, frames[i]);
+    // From the program's frame that called the allocator (or, for a fault, from the signal
+    // frame); in a program the allocator is linked into, from the allocator's own.
+    const int first = first_foreign_frame(frames, frame_count);
+    write_frames(w, frames, first == 0 ? 2 : first, frame_count);
+    write_recorded(w, "allocated", facts.allocated_at);
+    write_recorded(w, "freed", facts.freed_at);
   }
   if (options().abort_on_error) abort();
 }

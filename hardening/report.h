@@ -5,11 +5,15 @@
 //   hardalloc[PID] PROGRAM: error: KIND on 0xADDR (block 0xSTART, SIZE bytes, requested N) in thread T
 // ("block ..." is left out when no block is known, "requested N" when the size is not recorded),
 // then one detail line when there is one, then the stack where the error was detected, one frame
-// a line as "    #I 0xPC MODULE+0xOFFSET (SYMBOL+0xOFFSET)". It allocates nothing, takes no
-// lock of the allocator and is async-signal-safe (a SIGSEGV handler calls it).
+// a line as "    #I 0xPC MODULE+0xOFFSET (SYMBOL+0xOFFSET)" (hardening/stack_trace.h), then, for
+// a guarded block, "  allocated by thread T at:" and "  freed by thread T at:" with their stacks.
+// It allocates nothing, takes no lock of the allocator and is async-signal-safe (a SIGSEGV
+// handler calls it).
 #pragma once
 #include <cstddef>
 #include <cstdint>
+
+#include "hardening/stack_trace.h"
 
 namespace hardalloc {
 
@@ -25,6 +29,10 @@ enum class ReportKind : uint8_t {
   free_list_corruption,  // a free-list link that is not a block of its page
   guard_page_fault,      // an access to a guard page
   heap_check,            // ha_check_heap found a block in a state no misuse above explains
+  // Faults in the guarded pool (hardening/guarded_pool.h), read or write as the CPU reported:
+  use_after_free_read,   // a read of a guarded block after it was freed
+  use_after_free_write,  // a write to a guarded block after it was freed
+  underflow,             // an access below a guarded block's start
 };
 const char* report_kind_name(ReportKind kind);
 
@@ -40,6 +48,9 @@ struct BlockFacts {
   // first bad byte of an overflow or the size a sized free was given; not printed when null.
   const char* number_name = nullptr;
   size_t number = 0;
+  // Where a guarded block was allocated and freed; null where not recorded.
+  const StackTrace* allocated_at = nullptr;
+  const StackTrace* freed_at = nullptr;
 };
 
 // Writes the report and aborts, or returns when abort_on_error=0 (the caller must then leave the

@@ -41,6 +41,10 @@ struct ha_stats {
   size_t heaps;            /* thread heaps currently in use */
   size_t size_class_count; /* entries used in size_classes[] */
   struct ha_size_class_stats size_classes[HA_STATS_MAX_SIZE_CLASSES];
+  /* hardened builds' guarded pool (sample_rate, guard_all); zero elsewhere */
+  size_t guarded_allocations; /* blocks the pool handed out so far */
+  size_t guarded_live;        /* of them, not freed yet */
+  size_t guarded_declined;    /* sampled allocations the pool could not take (full, too large) */
 };
 
 #define HA_API(name) ha_##name

@@ -26,7 +26,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libcli11-dev
   valgrind hyperfine spin gnuplot-nox
   libmimalloc-dev libmimalloc2.0 libjemalloc-dev libjemalloc2
-  libgoogle-perftools-dev libtcmalloc-minimal4
+  libgoogle-perftools-dev libtcmalloc-minimal4 electric-fence
   sqlite3 zip unzip
 )
 export DEBIAN_FRONTEND=noninteractive

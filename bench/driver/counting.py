@@ -23,6 +23,8 @@ from .allocators import Allocator
 PHASE = re.compile(r"^desc: Trigger: Client Request: (\w+):([\w.]+):(\d+)$", re.MULTILINE)
 TOTAL = re.compile(r"^(?:summary|totals): (\d+)$", re.MULTILINE)
 
+COUNT_TIMEOUT_S = 600  # efence, say, takes longer under callgrind
+
 # (workload binary, what one operation is), in table order
 COUNTED_WORKLOADS = (("pairs", "pair of {label} B"),
                      ("mixed", "mix, per malloc or free"))
@@ -67,8 +69,11 @@ def count(binary: Path, allocator: Allocator) -> tuple[dict[str, float], str]:
         dump_dir = Path(directory)
         command = ["valgrind", "--tool=callgrind", "--dump-instr=no", "--dump-line=no",
                    f"--callgrind-out-file={dump_dir}/callgrind.out", str(binary), "--callgrind"]
-        completed = subprocess.run(command, env=allocator.environment(), capture_output=True,
-                                   text=True, timeout=600, check=False)
+        try:
+            completed = subprocess.run(command, env=allocator.environment(), capture_output=True,
+                                       text=True, timeout=COUNT_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            return {}, f"did not complete: timed out after {COUNT_TIMEOUT_S} s"
         if completed.returncode != 0:
             tail = completed.stderr.strip().splitlines()[-3:]
             return {}, f"exit status {completed.returncode}: {' | '.join(tail)}"

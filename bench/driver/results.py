@@ -3,6 +3,7 @@ to the reference allocator that every table and summary line is built from."""
 
 import dataclasses
 import math
+import statistics
 
 from .allocators import Allocator
 from .statistics import Summary, geometric_mean, ratio
@@ -26,6 +27,9 @@ class Results:
     summaries: dict[tuple[str, str], Summary]  # (workload name, allocator name)
     reference: str
     clock: str  # the time every time ratio uses: 'seconds' (wall) or 'cpu_seconds'
+
+    def allocator(self, name: str) -> Allocator:
+        return next(allocator for allocator in self.allocators if allocator.name == name)
 
     def summary(self, workload: Workload, allocator_name: str) -> Summary | None:
         return self.summaries.get((workload.name, allocator_name))
@@ -72,7 +76,8 @@ def summary_line(results: Results, allocator: Allocator) -> str:
             f"over {counted}/{len(results.workloads)} workloads")
     failures = results.failures(allocator.name)
     if failures:
-        line += "; FAILED: " + ", ".join(workload.name for workload, _ in failures)
+        line += ("; FAILED: " if allocator.is_ours else "; did not complete: ") + ", ".join(
+            workload.name for workload, _ in failures)
     return line
 
 
@@ -111,8 +116,9 @@ def target_lines(results: Results) -> list[str]:
             + f", worst {worst_name} " + _against(worst, TIME_WORST_TARGET)
             + ", peak RSS geomean " + _against(geometric_mean(rss_ratios), RSS_GEOMEAN_TARGET))
     for allocator in results.allocators:
-        if not allocator.under_test or allocator.name == HARDALLOC or HARDALLOC not in names:
-            continue
+        if (not allocator.under_test or allocator.variant_of or allocator.name == HARDALLOC
+                or HARDALLOC not in names):
+            continue  # a variant is judged against its base (variant_lines), not by these
         versus_hardalloc = results.ratios(allocator.name, results.clock, against=HARDALLOC)
         rss_versus_hardalloc = results.ratios(allocator.name, "max_rss_kib", against=HARDALLOC)
         line = (_preface(results, allocator.name) + "time geomean vs hardalloc "
@@ -126,4 +132,49 @@ def target_lines(results: Results) -> list[str]:
             line += (f", faster than scudo everywhere: {_verdict(not slower)}"
                      + (f" (not on: {', '.join(slower)})" if slower else ""))
         lines.append(line)
+    return lines
+
+
+def _per_round_geomeans(results: Results, samples: list[tuple], name: str, against: str,
+                        workloads: list[Workload]) -> list[float]:
+    """For each round, the geometric mean over `workloads` of name's time / against's time in
+    that round. The rounds are interleaved, so the two runs of a pair saw the same machine."""
+    times = {(workload.name, allocator_name, round_index): getattr(sample, results.clock)
+             for workload, allocator_name, round_index, sample in samples if sample.ok}
+    geomeans = []
+    for round_index in sorted({round_index for _, _, round_index, _ in samples}):
+        ratios = [ratio(times.get((workload.name, name, round_index)),
+                        times.get((workload.name, against, round_index)))
+                  for workload in workloads]
+        if ratios and not any(math.isnan(value) for value in ratios):
+            geomeans.append(geometric_mean(ratios))
+    return geomeans
+
+
+def variant_lines(results: Results, samples: list[tuple]) -> list[str]:
+    """Each variant (--variant) against its base, over the workloads both completed: the time
+    geomean of the medians, then the same geomean taken round by round, median and range, which
+    shows whether a difference of a few percent (issue 12's 2%) stands out of the noise."""
+    names = [allocator.name for allocator in results.allocators]
+    lines = []
+    for allocator in results.allocators:
+        base = allocator.variant_of
+        if not base or base not in names:
+            continue
+        completed = [workload for workload in results.workloads
+                     if all(summary is not None and summary.ok
+                            for summary in (results.summary(workload, allocator.name),
+                                            results.summary(workload, base)))]
+        time_ratios = [results.ratio(workload, allocator.name, results.clock, against=base)
+                       for workload in completed]
+        rss_ratios = [results.ratio(workload, allocator.name, "max_rss_kib", against=base)
+                      for workload in completed]
+        rounds = _per_round_geomeans(results, samples, allocator.name, base, completed)
+        per_round = (f"per round {statistics.median(rounds):.3f}x, range {min(rounds):.3f}x.."
+                     f"{max(rounds):.3f}x over {len(rounds)} rounds" if rounds else "no full round")
+        lines.append(
+            f"variant {allocator.name} = {base} with HARDALLOC_OPTIONS='{allocator.options}': "
+            f"time geomean {geometric_mean(time_ratios):.3f}x {base} ({per_round}), "
+            f"peak RSS geomean {geometric_mean(rss_ratios):.3f}x {base}, "
+            f"over {len(completed)}/{len(results.workloads)} workloads")
     return lines

@@ -4,6 +4,7 @@ the peak RSS the workload reports of itself (bench/common/peak_rss_report.cpp)."
 
 import dataclasses
 import resource
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -38,8 +39,16 @@ def parse_metrics(stdout: str) -> dict[str, int]:
     return metrics
 
 
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown"
+
+
 def describe_failure(returncode: int, stderr: str) -> str:
-    reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+    reason = (f"killed by signal {-returncode} ({signal_name(-returncode)})" if returncode < 0
+              else f"exit status {returncode}")
     last_line = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     return f"{reason}: {last_line}" if last_line else reason
 
@@ -56,7 +65,7 @@ def run_once(binary: Path, scale: float, allocator: Allocator, timeout_s: float)
         child = subprocess.run([str(binary), repr(scale)], env=allocator.environment(),
                                capture_output=True, text=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired:
-        return Sample(time.perf_counter() - start, 0.0, {}, f"timed out after {timeout_s:.0f} s")
+        return Sample(time.perf_counter() - start, 0.0, {}, f"timed out after {timeout_s:g} s")
     seconds = time.perf_counter() - start
     cpu_seconds = children_cpu_seconds() - cpu_start
     metrics = parse_metrics(child.stdout)

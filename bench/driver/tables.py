@@ -5,6 +5,7 @@ import csv
 import math
 from pathlib import Path
 
+from .allocators import Allocator
 from .results import Results
 from .sampling import Sample
 from .workloads import RSS_END_WORKLOAD, Workload
@@ -22,12 +23,31 @@ def format_ratio(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.2f}x"
 
 
+def failure_word(allocator: Allocator) -> str:
+    """FAIL under a build of ours (a bug: the driver fails), DNF ("did not complete") under an
+    anchor (a finding about it, footnoted with the reason)."""
+    return "FAIL" if allocator.is_ours else "DNF"
+
+
+def failure_notes(results: Results) -> list[str]:
+    """One line per workload that failed or did not complete under an allocator, with the
+    reason: the footnotes of the FAIL and DNF cells."""
+    notes = []
+    for allocator in results.allocators:
+        for workload, error in results.failures(allocator.name):
+            notes.append(f"{failure_word(allocator)}: {allocator.name} on {workload.name}: {error}")
+    if notes:
+        notes.insert(0, "FAIL = failed under a build of ours or glibc; DNF = did not complete "
+                        "(timeout, exit status or signal); neither is in any ratio or geomean:")
+    return notes
+
+
 def _cell(results: Results, workload: Workload, allocator_name: str, field: str) -> str:
     summary = results.summary(workload, allocator_name)
     if summary is None:
         return "-"
     if not summary.ok:
-        return "FAIL"
+        return failure_word(results.allocator(allocator_name))
     ratio = format_ratio(results.ratio(workload, allocator_name, field))
     if field == results.clock:
         return f"{format_seconds(getattr(summary, field))} {ratio} ±{summary.spread_pct:.0f}%"

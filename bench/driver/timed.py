@@ -6,9 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import allocators as allocator_list
 from . import chart, machine, tables
-from .results import Results, summary_line, target_lines
+from .results import Results, summary_line, target_lines, variant_lines
 from .sampling import run_once
 from .statistics import summarize
 
@@ -20,28 +19,32 @@ MODES = {  # name: (scale, rounds)
 
 
 def run_rounds(bench_dir: Path, chosen_allocators: list, chosen_workloads: list, scale: float,
-               rounds: int) -> list[tuple]:
+               rounds: int, timeout_s: float | None = None) -> list[tuple]:
     """Every (workload, allocator name, round, sample), interleaved: each round runs every
-    workload under every allocator. Progress goes to stderr, one line a run."""
-    timeout_s = max(120.0, 120.0 * scale)
+    workload under every allocator. A run longer than timeout_s (each allocator's own limit
+    when None), times the scale when above 1, is stopped and did not complete. Progress goes to
+    stderr, one line a run."""
     samples = []
     total = rounds * len(chosen_workloads) * len(chosen_allocators)
     failed_once = set()
+    name_width = max(len(allocator.name) for allocator in chosen_allocators)
     for round_index in range(1, rounds + 1):
         for workload in chosen_workloads:
             binary = bench_dir / f"bench_{workload.name}"
             for allocator in chosen_allocators:
                 if (workload.name, allocator.name) in failed_once:
-                    continue  # a wrong answer is final; no point timing it again
-                sample = run_once(binary, scale, allocator, timeout_s)
+                    total -= 1
+                    continue  # a failure is final; no point timing it again
+                limit_s = (timeout_s or allocator.timeout_s) * max(1.0, scale)
+                sample = run_once(binary, scale, allocator, limit_s)
                 samples.append((workload, allocator.name, round_index, sample))
                 outcome = (f"{tables.format_seconds(sample.seconds):>8} "
                            f"{tables.format_kib(sample.max_rss_kib):>7}" if sample.ok
-                           else f"FAILED: {sample.error}")
+                           else f"{tables.failure_word(allocator)}: {sample.error}")
                 print(f"[{len(samples):>4}/{total}] round {round_index}/{rounds} "
-                      f"{workload.name:<18} {allocator.name:<12} {outcome}",
+                      f"{workload.name:<18} {allocator.name:<{name_width}} {outcome}",
                       file=sys.stderr, flush=True)
-                if not sample.ok:
+                if not sample.ok:  # a timeout too: the next round would wait as long again
                     failed_once.add((workload.name, allocator.name))
     return samples
 
@@ -58,19 +61,14 @@ def summarize_samples(samples: list[tuple], chosen_allocators: list, chosen_work
     return summaries
 
 
-def is_ours(allocator: allocator_list.Allocator) -> bool:
-    """A failure under a build of ours, or under the system malloc (then the workload itself is
-    wrong), fails the driver."""
-    return allocator.under_test or allocator.name == allocator_list.SYSTEM
-
-
 def run(arguments: argparse.Namespace, chosen_allocators: list, chosen_workloads: list) -> int:
     scale, rounds = MODES[arguments.mode]
     scale = arguments.scale or scale
     rounds = arguments.rounds or rounds
     clock = "seconds" if arguments.clock == "wall" else "cpu_seconds"
     load_before = os.getloadavg()[0]
-    samples = run_rounds(arguments.bench_dir, chosen_allocators, chosen_workloads, scale, rounds)
+    samples = run_rounds(arguments.bench_dir, chosen_allocators, chosen_workloads, scale, rounds,
+                         arguments.timeout)
     summaries = summarize_samples(samples, chosen_allocators, chosen_workloads, clock)
     names = [allocator.name for allocator in chosen_allocators]
     reference = arguments.reference if arguments.reference in names else names[0]
@@ -84,7 +82,7 @@ def run(arguments: argparse.Namespace, chosen_allocators: list, chosen_workloads
             print(f"warning: the load average exceeded the {os.cpu_count()} CPUs: wall times "
                   "include waiting for a CPU; --clock cpu ranks by CPU time instead",
                   file=sys.stderr)
-    ours = [allocator for allocator in chosen_allocators if is_ours(allocator)]
+    ours = [allocator for allocator in chosen_allocators if allocator.is_ours]
     failures = [(workload, allocator, error) for allocator in ours
                 for workload, error in results.failures(allocator.name)]
     for workload, allocator, error in failures:
@@ -99,10 +97,8 @@ def report(arguments: argparse.Namespace, results: Results, samples: list, condi
     arguments.out.mkdir(parents=True, exist_ok=True)
     time_rows, memory_rows = tables.time_table(results), tables.memory_table(results)
     summary = [summary_line(results, allocator) for allocator in results.allocators]
-    targets = target_lines(results)
-    failures = [f"{allocator.name} failed {workload.name}: {error}"
-                for allocator in results.allocators
-                for workload, error in results.failures(allocator.name)]
+    targets = target_lines(results) + variant_lines(results, samples)
+    failures = tables.failure_notes(results)
     heading = (f"{arguments.mode} mode: {conditions}; ratios are to {results.reference}; "
                "spread = (max - min) / median")
     machine_line = machine.describe()

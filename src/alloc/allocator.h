@@ -10,6 +10,7 @@
 #include "alloc/heap.h"
 #include "hardening/block_canary.h"
 #include "hardening/free_fill.h"
+#include "hardening/guarded_pool.h"
 #include "hardening/report.h"
 #include "hardening/segment_map.h"
 
@@ -33,6 +34,9 @@ class Allocator {
   // are checked against it.
   static constexpr bool CANARIES = Config::MITIGATIONS.has(Mitigation::canaries);
   static constexpr bool FILLED = Config::MITIGATIONS.has(Mitigation::free_fill);
+  // Sampled allocations live in the guarded pool (hardening/guarded_pool.h); every path that
+  // takes a pointer asks the pool first (one range check).
+  static constexpr bool SAMPLED = Config::MITIGATIONS.has(Mitigation::guarded_sampling);
   // Bytes every request needs beyond what it asks for (the canary's tail word).
   static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
   // Bytes of a free block's fill checked again when malloc hands it out (free_fill).
@@ -71,38 +75,27 @@ class Allocator {
   // size stays inside the canary); else every byte up to the block's end.
   static size_t usable_size(const void* ptr) {
     if (ptr == nullptr) return 0;
-    if constexpr (CHECKED) {
-      if (!check_block(ptr, Use::inspect).live) return 0;
-    }
-    if constexpr (CANARIES) {
-      const uint8_t* end = checked_user_end(ptr);
-      return end == nullptr ? 0 : static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
-    }
-    return block_usable_size(ptr);
+    const size_t bytes = live_bytes(ptr);
+    return bytes == SIZE_MAX ? 0 : bytes;  // SIZE_MAX: reported
   }
 
   static void* realloc(void* ptr, size_t size) {
     if (ptr == nullptr) return malloc(size);
-    size_t kept = 0;  // the bytes a move must copy
-    if constexpr (CHECKED) {
-      if (!check_block(ptr, Use::inspect).live) return fail_einval();  // reported; the block is left alone
-    }
-    if constexpr (CANARIES) {
-      const uint8_t* end = checked_user_end(ptr);
-      if (end == nullptr) return fail_einval();  // reported; the block is left alone
-      kept = static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
-    }
-    if (size == 0) {  // glibc: frees and returns NULL (C23 leaves it undefined)
+    const size_t kept = live_bytes(ptr);         // the bytes a move must copy
+    if (kept == SIZE_MAX) return fail_einval();  // reported; the block is left alone
+    if (size == 0) {                             // glibc: frees and returns NULL (C23 leaves it undefined)
       free(ptr);
       return nullptr;
     }
-    const size_t room = block_usable_size(ptr) - TAIL;  // checked above
-    if constexpr (!CANARIES) kept = room;
-    // Keep the block when the new size fits and would not waste more than half of it (or, with
-    // canaries, does not shrink the request: a grow within the slack).
-    if (size <= room && (size >= room / 2 || size >= kept)) return set_request_end(ptr, size);
-    if (size > room) {
-      if (void* grown = grow_dedicated(ptr, size)) return grown;
+    // A guarded block always moves, so that its new size is guarded as tightly.
+    if (!(SAMPLED && GuardedPool::contains(ptr))) {
+      const size_t room = CANARIES ? block_usable_size(ptr) - TAIL : kept;  // live: checked above
+      // Keep the block when the new size fits and would not waste more than half of it (or,
+      // with canaries, does not shrink the request: a grow within the slack).
+      if (size <= room && (size >= room / 2 || size >= kept)) return set_request_end(ptr, size);
+      if (size > room) {
+        if (void* grown = grow_dedicated(ptr, size)) return grown;
+      }
     }
     void* fresh = malloc(size);
     if (fresh == nullptr) return nullptr;  // errno set by malloc; the old block is untouched
@@ -148,6 +141,11 @@ class Allocator {
     if (HA_UNLIKELY(tl_heap_done<Config>)) return late_malloc(size, zero);
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
+    if constexpr (SAMPLED) {
+      if (HA_UNLIKELY(h->sampler.should_sample())) {
+        if (void* guarded = GuardedPool::allocate(size, MIN_BLOCK_BYTES)) return guarded;  // zeroed
+      }
+    }
     if (size > LARGE_BLOCK_MAX - TAIL) return dedicated_alloc(size, MIN_BLOCK_BYTES, zero);
     return heap_malloc(h, size, zero);
   }
@@ -217,6 +215,12 @@ class Allocator {
   }
 
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {
+    if constexpr (SAMPLED) {
+      H* h = tl_heap<Config>;  // the empty heap's sampler never fires: malloc below then samples
+      if (HA_UNLIKELY(h->sampler.should_sample())) {
+        if (void* guarded = GuardedPool::allocate(size, alignment)) return guarded;
+      }
+    }
     // Small alignments inside pages: a block of a class whose size is a multiple of the
     // alignment is often aligned already; otherwise over-allocate and hand out an interior
     // address (the page then frees by block start, PAGE_HAS_ALIGNED).
@@ -297,6 +301,12 @@ class Allocator {
   }
 
   HA_NOINLINE static void checked_free(void* ptr) noexcept {
+    if constexpr (SAMPLED) {
+      if (GuardedPool::contains(ptr)) {
+        GuardedPool::free(ptr);  // or reported; the block is left alone
+        return;
+      }
+    }
     const Checked c = check_block(ptr, Use::free);
     if (!c.live) return;  // reported; the block is left alone
     Seg* s = segment_of<Config>(ptr);
@@ -366,15 +376,8 @@ class Allocator {
   // size is caught (checked builds). Returns true when the caller may free.
   static bool sized_free_matches(void* ptr, size_t alignment, size_t size) {
     if (ptr == nullptr) return true;
-    if constexpr (CHECKED) {
-      if (!check_block(ptr, Use::inspect).live) return false;  // reported
-    }
-    size_t usable = block_usable_size(ptr);
-    if constexpr (CANARIES) {
-      const uint8_t* end = checked_user_end(ptr);
-      if (end == nullptr) return false;  // reported
-      usable = static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
-    }
+    const size_t usable = live_bytes(ptr);
+    if (usable == SIZE_MAX) return false;  // reported
     const bool misaligned = !is_power_of_two(alignment) || reinterpret_cast<uintptr_t>(ptr) % alignment != 0;
     if (CANARIES ? size == usable && !misaligned : size <= usable && !misaligned) return true;
     BlockFacts facts;
@@ -404,6 +407,23 @@ class Allocator {
       return false;
     const void* slot = p - sizeof(uintptr_t);
     return P::Codec::decode(load_link(slot), slot, page->keys) == static_cast<uintptr_t>(p - start);
+  }
+
+  // The program's bytes in the live block `ptr` starts: its request with canaries or in the
+  // guarded pool, else its usable size. SIZE_MAX after a report (checked builds: not a live
+  // block, or its canary overwritten).
+  static size_t live_bytes(const void* ptr) {
+    if constexpr (SAMPLED) {
+      if (GuardedPool::contains(ptr)) return GuardedPool::requested_size(ptr);
+    }
+    if constexpr (CHECKED) {
+      if (!check_block(ptr, Use::inspect).live) return SIZE_MAX;
+    }
+    if constexpr (CANARIES) {
+      const uint8_t* end = checked_user_end(ptr);
+      return end == nullptr ? SIZE_MAX : static_cast<size_t>(end - static_cast<const uint8_t*>(ptr));
+    }
+    return block_usable_size(ptr);
   }
 
   static void* fail_enomem() {

@@ -1,9 +1,11 @@
 // alloc: which guard page of ours an address is on, for the SIGSEGV handler
-// (hardening/fault_handler.h): the one after a segment's header, the one ending a guarded page
+// (hardening/fault_handler.h): the guarded pool's (hardening/guarded_pool.h), the one after a
+// segment's header, the one ending a guarded page
 // area, or the one after a dedicated block; or whether it is in a segment we unmapped. Reads only segments the segment
 // map vouches for, and nothing that allocates or locks (it runs in a signal handler).
 #pragma once
 #include "alloc/heap.h"
+#include "hardening/guarded_pool.h"
 #include "hardening/segment_map.h"
 
 namespace hardalloc {
@@ -16,7 +18,10 @@ class GuardFault {
   static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
 
  public:
-  static bool describe(const void* address, ReportKind& kind, BlockFacts& facts) {
+  static bool describe(const void* address, bool is_write, ReportKind& kind, BlockFacts& facts) {
+    if constexpr (Config::MITIGATIONS.has(Mitigation::guarded_sampling)) {
+      if (GuardedPool::describe_fault(address, is_write, kind, facts)) return true;
+    }
     const auto a = reinterpret_cast<uintptr_t>(address);
     kind = ReportKind::guard_page_fault;
     if (Map::lookup(address) == Map::UNMAPPED) {

@@ -32,6 +32,7 @@
 #include "hardening/block_canary.h"
 #include "hardening/options.h"
 #include "hardening/quarantine.h"
+#include "hardening/sampler.h"
 #include "mem/page.h"
 #include "mem/segment.h"
 #include "mem/segment_pool.h"
@@ -53,6 +54,8 @@ constinit inline Page<Config> g_empty_page{};
 
 template <class Config>
 using QuarantineOf = std::conditional_t<Config::MITIGATIONS.has(Mitigation::quarantine), Quarantine, NoQuarantine>;
+template <class Config>
+using SamplerOf = std::conditional_t<Config::MITIGATIONS.has(Mitigation::guarded_sampling), Sampler, NoSampler>;
 
 template <class Config>
 struct Heap {
@@ -73,6 +76,7 @@ struct Heap {
   Heap* pool_next = nullptr;
   Heap* pool_prev = nullptr;
   [[no_unique_address]] QuarantineOf<Config> quarantine;  // owner thread only
+  [[no_unique_address]] SamplerOf<Config> sampler;        // owner thread only; never fires in g_empty_heap
 
   constexpr Heap() {
     for (auto& d : direct) d = &g_empty_page<Config>;
@@ -623,6 +627,7 @@ class HeapOps {
     if (h == nullptr) return nullptr;
     os_random_bytes(&h->random_state, sizeof(h->random_state));
     if constexpr (QUARANTINE) h->quarantine.set_limits(options().quarantine_blocks, options().quarantine_bytes);
+    h->sampler.configure(options().sample_rate, options().guard_all, h->next_random());
     // tl_heap first: glibc may allocate inside pthread_setspecific (its second-level key
     // arrays), and that malloc must find this heap rather than make a second one.
     tl_heap<Config> = h;

@@ -4,6 +4,7 @@
 #include "alloc/heap.h"
 #include "base/writer.h"
 #include "hardalloc.h"
+#include "hardening/guarded_pool.h"
 #include "hardening/log_sink.h"
 
 namespace hardalloc {
@@ -39,6 +40,12 @@ struct Stats {
     out.huge_blocks = c.dedicated_blocks.get();
     out.huge_bytes = c.dedicated_bytes.get();
     out.heaps = c.heaps.get();
+    if constexpr (Config::MITIGATIONS.has(Mitigation::guarded_sampling)) {
+      const GuardedPool::Counts g = GuardedPool::counts();
+      out.guarded_allocations = g.allocations;
+      out.guarded_live = g.live;
+      out.guarded_declined = g.declined;
+    }
   }
 
   // One block (hardening/log_sink.h): "hardalloc[PID] PROGRAM: statistics (NAME configuration)",
@@ -63,6 +70,10 @@ struct Stats {
     w.text("   abandoned ").number(s.abandoned_segments).text("\n");
     w.text("  huge          ").padded(s.huge_bytes, 14).text(" bytes   blocks ").number(s.huge_blocks).text("\n");
     w.text("  thread heaps  ").padded(s.heaps, 14).text("\n");
+    if constexpr (Config::MITIGATIONS.has(Mitigation::guarded_sampling)) {
+      w.text("  guarded       ").padded(s.guarded_allocations, 14).text(" blocks  live ").number(s.guarded_live);
+      w.text("   declined ").number(s.guarded_declined).text("\n");
+    }
     w.text("  class   block bytes   pages   live blocks\n");
     for (size_t i = 0; i < s.size_class_count; ++i) {
       const ha_size_class_stats& cls = s.size_classes[i];

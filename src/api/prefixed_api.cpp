@@ -57,14 +57,19 @@ HA_EXPORT void HA_PREFIXED(stats_print)(int fd) { hardalloc::Stats<Exported>::pr
 __attribute__((constructor)) static void start_library() {
   const hardalloc::Options& o = hardalloc::options();
   hardalloc::warn_about_missing_mitigations(Exported::MITIGATIONS, o);
-  if constexpr (Exported::MITIGATIONS.has(hardalloc::Mitigation::guard_pages))
+  if constexpr (Exported::MITIGATIONS.has(hardalloc::Mitigation::guard_pages) ||
+                Exported::MITIGATIONS.has(hardalloc::Mitigation::guarded_sampling))
     hardalloc::install_guard_fault_handler(&hardalloc::GuardFault<Exported>::describe);
 }
 
 // At exit: with print_stats=1, statistics on the log sink (stderr, or the log_path file:
-// programs such as ls close stderr before exit); with check_heap_at_exit=1, a heap check.
+// programs such as ls close stderr before exit); with check_heap_at_exit=1, a heap check; with
+// report_live_at_exit=1, the guarded blocks still allocated.
 __attribute__((destructor)) static void finish_library() {
   const hardalloc::Options& o = hardalloc::options();
   if (o.check_heap_at_exit) hardalloc::HeapCheck<Exported>::run();
+  if constexpr (Exported::MITIGATIONS.has(hardalloc::Mitigation::guarded_sampling)) {
+    if (o.report_live_at_exit) hardalloc::GuardedPool::report_live_blocks();
+  }
   if (o.print_stats) hardalloc::Stats<Exported>::print(hardalloc::log_fd());
 }

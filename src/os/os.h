@@ -28,6 +28,16 @@ void os_purge(void* addr, size_t bytes);
 // Makes the range inaccessible (guard pages), or accessible again.
 bool os_protect(void* addr, size_t bytes);
 bool os_unprotect(void* addr, size_t bytes);
+// Reserves `bytes` of inaccessible address space that commits nothing (the guarded pool's
+// range); nullptr when the OS refuses.
+void* os_reserve(size_t bytes);
+// Makes the range inaccessible and returns its memory to the OS in one step (a freed guarded
+// block: a later access faults, and the pages cost nothing).
+bool os_protect_and_purge(void* addr, size_t bytes);
+// The most mappings the kernel lets one process have (vm.max_map_count; 65530 when unreadable).
+size_t os_max_map_count();
+// The calling thread's kernel id, for reports.
+uint64_t os_thread_id();
 
 // Fills `out` with random bytes from the kernel; falls back to a clock-derived value.
 void os_random_bytes(void* out, size_t bytes);

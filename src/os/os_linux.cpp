@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +138,40 @@ bool os_unprotect(void* addr, size_t bytes) {
   errno = saved_errno;
   return ok;
 }
+
+void* os_reserve(size_t bytes) {
+  const int saved_errno = errno;
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  errno = saved_errno;
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+bool os_protect_and_purge(void* addr, size_t bytes) {
+  const int saved_errno = errno;
+  // A fresh mapping over the old one: no access, no memory, and the same flags as os_reserve's,
+  // so the kernel merges it with its inaccessible neighbours instead of adding a mapping.
+  const bool ok = mmap(addr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == addr;
+  errno = saved_errno;
+  return ok;
+}
+
+size_t os_max_map_count() {
+  constexpr size_t KERNEL_DEFAULT = 65530;
+  const int saved_errno = errno;
+  const int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+  size_t value = 0;
+  if (fd >= 0) {
+    char text[32];
+    const ssize_t n = read(fd, text, sizeof(text));
+    for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; ++i)
+      value = value * 10 + static_cast<size_t>(text[i] - '0');
+    close(fd);
+  }
+  errno = saved_errno;
+  return value == 0 ? KERNEL_DEFAULT : value;
+}
+
+uint64_t os_thread_id() { return static_cast<uint64_t>(syscall(SYS_gettid)); }
 
 void os_random_bytes(void* out, size_t bytes) {
   const int saved_errno = errno;

@@ -41,6 +41,26 @@ expect_usage_error "no workloads in /nonexistent" "${run_py[@]}" --bench-dir /no
 expect_usage_error "unknown workloads \['nosuch'\]" "${run_py[@]}" --bench-dir "$bench_dir" --workloads nosuch
 expect_usage_error "unknown allocators \['nosuch'\]" "${run_py[@]}" --bench-dir "$bench_dir" --only nosuch
 expect_usage_error "expected name=path.so, got 'bad'" "${run_py[@]}" --bench-dir "$bench_dir" bad
+expect_usage_error "argument --timeout: '0' must be above 0" "${run_py[@]}" --timeout 0
+# --variant NAME=BASE:OPTIONS: its form at parse time, its base once every allocator is known.
+expect_usage_error "^run.py: error: argument --variant: expected NAME=BASE:OPTIONS, got 'v'$" \
+  "${run_py[@]}" --variant v
+expect_usage_error "argument --variant: expected NAME=BASE:OPTIONS, got 'v=hardalloc'$" \
+  "${run_py[@]}" --variant v=hardalloc
+expect_usage_error "argument --variant: expected NAME=BASE:OPTIONS, got '=hardalloc:x=1'$" \
+  "${run_py[@]}" --variant =hardalloc:x=1
+expect_usage_error "argument --variant: variant name 'a,b': letters, digits and _ . \+ - only$" \
+  "${run_py[@]}" --variant a,b=hardalloc:x=1
+expect_usage_error "^run.py: error: variant v: unknown base allocator 'nosuch'; known: \['system'," \
+  "${run_py[@]}" --bench-dir "$bench_dir" --variant v=nosuch:x=1
+expect_usage_error "^run.py: error: variant v: mimalloc is not a hardalloc build; only those read HARDALLOC_OPTIONS$" \
+  "${run_py[@]}" --bench-dir "$bench_dir" --variant v=mimalloc:x=1
+expect_usage_error "^run.py: error: variant w: unknown base allocator 'v'" \
+  "${run_py[@]}" --bench-dir "$bench_dir" --variant v=hardalloc:x=1 --variant w=v:x=2
+expect_usage_error "^run.py: error: allocator names must be unique: v more than once$" \
+  "${run_py[@]}" --bench-dir "$bench_dir" --variant v=hardalloc:x=1 --variant v=hardalloc:x=2
+expect_usage_error "^run.py: error: allocator names must be unique: scudo more than once$" \
+  "${run_py[@]}" --bench-dir "$bench_dir" --variant scudo=hardalloc:x=1
 expect_usage_error 'hardalloc: /nonexistent.so not found' \
   "${run_py[@]}" --bench-dir "$bench_dir" --only hardalloc --hardalloc /nonexistent.so
 expect_usage_error 'libz: .* does not define malloc: not an allocator library' \
