@@ -43,6 +43,13 @@ enum class Mitigation : uint32_t {
   // end, before the start or after free faults and is reported with the block's allocation and
   // free stacks (hardening/guarded_pool.h).
   guarded_sampling = 1u << 7,
+  // memcpy, memmove, memset, strcpy, strncpy, strcat and strncat check, before writing a byte,
+  // that a destination inside a live block stays within the block's requested size, and report
+  // an overflow with the caller's stack: an overflow through a copy is stopped before it lands,
+  // not found later by the canary (if the block is ever freed). Only the standard-name shared
+  // library exports the checked functions (src/api/checked_copy.cpp); needs canaries and
+  // block_states (the request's end and whether the block is live).
+  checked_copies = 1u << 8,
 };
 
 class Mitigations {

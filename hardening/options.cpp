@@ -211,6 +211,7 @@ void warn_about_missing_mitigations(Mitigations compiled, const Options& o) {
            o.report_live_at_exit != defaults.report_live_at_exit,
        Mitigation::guarded_sampling,
        "sample_rate/guard_all/guarded_slots/guard_side/report_live_at_exit tune the guarded pool"},
+      {o.check_memcpy != defaults.check_memcpy, Mitigation::checked_copies, "check_memcpy switches the checked copies"},
   };
   for (const Need& need : needs) {
     if (!need.asked || compiled.has(need.mitigation)) continue;

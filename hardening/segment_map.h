@@ -22,8 +22,34 @@ class SegmentMap {
 
   // Records a segment of `bytes` mapped at `base` (SEGMENT_BYTES-aligned); false when the map
   // itself cannot be mapped (the caller then fails the allocation).
-  static bool add(const void* base, size_t bytes) { return set(base, bytes, SEGMENT_START, SEGMENT_REST); }
+  static bool add(const void* base, size_t bytes) {
+    if (!set(base, bytes, SEGMENT_START, SEGMENT_REST)) return false;
+    widen_bounds(reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base) + bytes);
+    return true;
+  }
   static void remove(const void* base, size_t bytes) { set(base, bytes, UNMAPPED, UNMAPPED); }
+
+  // False when `p` is below or above every segment this instantiation ever mapped: then it is
+  // not ours, for the price of one compare (the checked copies ask this of every destination).
+  // True says only "look it up". The bounds only widen; any mix of old and new values read here
+  // spans at least every segment whose blocks the caller may legitimately hold (they were added
+  // before the blocks were handed out, which happens-before the caller's use), so relaxed loads do.
+  HA_ALWAYS_INLINE static bool within_bounds(const void* p) {
+    const uintptr_t low = low_.load(std::memory_order_relaxed);
+    return reinterpret_cast<uintptr_t>(p) - low < high_.load(std::memory_order_relaxed) - low;
+  }
+
+  // The base of the segment whose mapping holds `p` (a huge block's mapping spans several
+  // granules), or nullptr.
+  static void* segment_containing(const void* p) {
+    uintptr_t granule = align_down(reinterpret_cast<uintptr_t>(p), SEGMENT_BYTES);
+    for (;;) {
+      const uint8_t kind = lookup(reinterpret_cast<void*>(granule));
+      if (kind == SEGMENT_START) return reinterpret_cast<void*>(granule);
+      if (kind != SEGMENT_REST || granule == 0) return nullptr;
+      granule -= SEGMENT_BYTES;
+    }
+  }
 
   // What the granule of `p` holds.
   static uint8_t lookup(const void* p) {
@@ -62,7 +88,20 @@ class SegmentMap {
     return fresh;
   }
 
+  // Widens [low_, high_) to cover [start, end). Before the first segment both are 0: an empty
+  // range. relaxed: see within_bounds.
+  static void widen_bounds(uintptr_t start, uintptr_t end) {
+    uintptr_t low = low_.load(std::memory_order_relaxed);
+    while ((low == 0 || start < low) && !low_.compare_exchange_weak(low, start, std::memory_order_relaxed)) {
+    }
+    uintptr_t high = high_.load(std::memory_order_relaxed);
+    while (end > high && !high_.compare_exchange_weak(high, end, std::memory_order_relaxed)) {
+    }
+  }
+
   static inline std::atomic<uint8_t*> map_{nullptr};
+  static inline std::atomic<uintptr_t> low_{0};
+  static inline std::atomic<uintptr_t> high_{0};
 };
 
 }  // namespace hardalloc

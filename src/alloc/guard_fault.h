@@ -30,7 +30,7 @@ class GuardFault {
       facts.detail = "an access to memory of a block freed before: its mapping went back to the OS";
       return true;
     }
-    Seg* s = segment_containing(a);
+    auto* s = static_cast<Seg*>(Map::segment_containing(address));
     if (s == nullptr) return false;
     const auto base = reinterpret_cast<uintptr_t>(s);
     const uintptr_t header_end = base + SEGMENT_HEADER_BYTES<Config>;
@@ -60,17 +60,6 @@ class GuardFault {
   }
 
  private:
-  // The segment whose mapping holds `a`: a huge block's mapping spans several map granules.
-  static Seg* segment_containing(uintptr_t a) {
-    uintptr_t granule = align_down(a, SEGMENT_BYTES);
-    for (;;) {
-      const uint8_t kind = Map::lookup(reinterpret_cast<void*>(granule));
-      if (kind == Map::SEGMENT_START) return reinterpret_cast<Seg*>(granule);
-      if (kind != Map::SEGMENT_REST || granule == 0) return nullptr;
-      granule -= SEGMENT_BYTES;
-    }
-  }
-
   static void describe_block(Seg* s, P* p, const uint8_t* block, BlockFacts& facts) {
     facts.block = block;
     facts.block_bytes = p->size();

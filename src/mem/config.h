@@ -19,9 +19,9 @@ struct FastConfig {
 // libhardalloc-hardened exports unless the build names another set (LibraryHardenedConfig).
 struct HardenedConfig {
   static constexpr Mitigations MITIGATIONS{
-      Mitigation::encoded_free_list, Mitigation::guard_pages,     Mitigation::validated_free_list,
-      Mitigation::block_states,      Mitigation::canaries,        Mitigation::free_fill,
-      Mitigation::quarantine,        Mitigation::guarded_sampling};
+      Mitigation::encoded_free_list, Mitigation::guard_pages,      Mitigation::validated_free_list,
+      Mitigation::block_states,      Mitigation::canaries,         Mitigation::free_fill,
+      Mitigation::quarantine,        Mitigation::guarded_sampling, Mitigation::checked_copies};
   static constexpr const char* NAME = "hardened";
 };
 
@@ -48,12 +48,15 @@ constexpr bool mitigations_consistent() {
   const bool checked =
       SET.has(Mitigation::block_states) || !(SET.has(Mitigation::canaries) || SET.has(Mitigation::free_fill) ||
                                              SET.has(Mitigation::quarantine) || SET.has(Mitigation::guarded_sampling));
-  return links && checked;
+  // A checked copy needs the request's end (canaries) and whether the block is live (block_states).
+  const bool copies =
+      !SET.has(Mitigation::checked_copies) || (SET.has(Mitigation::canaries) && SET.has(Mitigation::block_states));
+  return links && checked && copies;
 }
 static_assert(mitigations_consistent<FastConfig>() && mitigations_consistent<HardenedConfig>() &&
                   mitigations_consistent<LibraryHardenedConfig>(),
               "validated_free_list needs encoded_free_list; canaries, free_fill, quarantine and guarded_sampling "
-              "need block_states");
+              "need block_states; checked_copies needs canaries and block_states");
 
 template <class Config>
 using FreeListCodecOf =

@@ -57,6 +57,45 @@ void* free_in_thread(void* p) {
 
 int global_object;
 
+// --- checked copies (libhardalloc-hardened.so's memcpy and its kin) ---
+
+const char* const COPY_FUNCTIONS[] = {"memcpy", "memmove", "memset", "strcpy", "strncpy", "strcat", "strncat"};
+
+// Writes exactly `n` bytes (n >= 2) from `dest` with `function`: a string function copies a
+// string of n - 1 characters and its terminating zero (strcat and strncat append to a string
+// already half of it). Every call is a real call (-O0 -fno-builtin, opaque pointers).
+void write_with(const std::string& function, char* dest, size_t n) {
+  char* source = static_cast<char*>(opaque(malloc(n)));
+  for (size_t i = 0; i + 1 < n; ++i) source[i] = 'y';
+  source[n - 1] = '\0';
+  const size_t kept = (n - 1) / 2;  // what strcat and strncat find in dest
+  if (function == "strcat" || function == "strncat") {
+    for (size_t i = 0; i < kept; ++i) dest[i] = 'x';
+    dest[kept] = '\0';
+  }
+  if (function == "memcpy") {
+    memcpy(opaque(dest), source, n);
+  } else if (function == "memmove") {
+    memmove(opaque(dest), source, n);
+  } else if (function == "memset") {
+    memset(opaque(dest), 'y', n);
+  } else if (function == "strcpy") {
+    strcpy(opaque(dest), source);
+  } else if (function == "strncpy") {
+    strncpy(opaque(dest), source, n);
+  } else if (function == "strcat") {
+    strcat(opaque(dest), source + kept);
+  } else if (function == "strncat") {
+    strncat(opaque(dest), source, n - 1 - kept);
+  } else {
+    std::fprintf(stderr, "hardened_misuse: unknown copy function '%s'\n", function.c_str());
+    std::exit(2);
+  }
+  free(source);
+}
+
+char global_buffer[64];
+
 // Each case returns normally only when no report stopped the program.
 void run(const std::string& name, size_t size) {
   if (name == "double-free") {
@@ -201,6 +240,37 @@ void run(const std::string& name, size_t size) {
     q[size] = 1;
     free(q);
     std::puts("finished");
+  } else if (name.rfind("copy-overflow-", 0) == 0) {  // one byte past the request; never freed
+    // With check_memcpy=0 nothing reports it (the block is not freed, so no canary is checked):
+    // the run must then finish, with the byte written.
+    char* p = static_cast<char*>(opaque(malloc(size)));
+    p[size] = 'z';
+    write_with(name.substr(std::strlen("copy-overflow-")), p, size + 1);
+    if (p[size] == 'z') std::exit(6);    // the copy skipped the byte: not what an unchecked copy does
+  } else if (name == "copy-continue") {  // abort_on_error=0: each function reports and writes nothing
+    for (const char* function : COPY_FUNCTIONS) {
+      char* p = static_cast<char*>(opaque(malloc(size)));
+      for (size_t i = 0; i < size; ++i) p[i] = 'a';
+      write_with(function, p, size + 1);
+      if (p[size - 1] != 'a') {  // every one of the calls would have written the request's last byte
+        std::fprintf(stderr, "hardened_misuse: %s wrote into the block after its report\n", function);
+        std::exit(7);
+      }
+      free(p);  // the canary is intact: no second report
+    }
+    std::puts("finished");
+  } else if (name == "copy-clean") {  // exact fits into a block, the stack and a global: no report
+    char on_stack[64];
+    for (const char* function : COPY_FUNCTIONS) {
+      char* p = static_cast<char*>(opaque(malloc(size)));
+      write_with(function, p, size);
+      write_with(function, p + size / 2, size - size / 2);  // from inside the block to its end
+      write_with(function, on_stack, sizeof(on_stack));
+      write_with(function, global_buffer, sizeof(global_buffer));
+      free(p);
+    }
+    if (check_heap() != 0) std::exit(5);
+    std::puts("clean");
   } else if (name == "clean") {  // no misuse at all: no report, and ha_check_heap finds nothing
     void* blocks[1000];
     for (int i = 0; i < 1000; ++i) blocks[i] = malloc(static_cast<size_t>(i) * 37 % 5000);

@@ -1,0 +1,82 @@
+// alloc: how many bytes may be written from an address that may lie in a live block of ours
+// (Mitigation::checked_copies): up to the end of the block's request, which the canary's tail word
+// records (hardening/block_canary.h). Asked by the checked memcpy and its kin for every
+// destination, so the answer for an address outside our heap costs one compare; the rest runs
+// only for addresses inside the bounds of our segments, and reads nothing of a segment before the
+// segment map vouches for it.
+//
+// Only live blocks have bounds: an address in a free or quarantined block, a segment header, a
+// guard page or an uncarved part of a page has none here (free_fill, the guard pages and the
+// state bits catch writes there), nor has a block whose tail word is already overwritten (free
+// and ha_check_heap report that).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "alloc/heap.h"
+#include "hardening/block_canary.h"
+#include "hardening/segment_map.h"
+
+namespace hardalloc {
+
+template <class Config>
+class BlockBounds {
+  using Seg = Segment<Config>;
+  using P = Page<Config>;
+  using Map = SegmentMap<Config>;
+  static_assert(Config::MITIGATIONS.has(Mitigation::checked_copies), "the bounds come from checked_copies' needs");
+
+ public:
+  // The live block holding an address, and where its request ends.
+  struct LiveBlock {
+    const uint8_t* start = nullptr;
+    size_t bytes = 0;
+    const uint8_t* request_end = nullptr;
+    // The request's size: known when the block was handed out at its start (not an aligned
+    // address inside it, whose padding the tail word does not record).
+    size_t requested_bytes = 0;
+    bool requested_known = false;
+  };
+
+  // Bytes from `dest` to the end of its live block's request (0 when dest is past it, in the
+  // slack), or SIZE_MAX when dest is in no live block of ours.
+  HA_ALWAYS_INLINE static size_t writable_bytes(const void* dest) {
+    // A guarded-pool block (its own range, outside the segments) is looked up here, first.
+    if (HA_LIKELY(!Map::within_bounds(dest))) return SIZE_MAX;
+    LiveBlock b;
+    if (!find(dest, b)) return SIZE_MAX;
+    return writable_in(b, dest);
+  }
+
+  static size_t writable_in(const LiveBlock& b, const void* dest) {
+    const auto* d = static_cast<const uint8_t*>(dest);
+    return d < b.request_end ? static_cast<size_t>(b.request_end - d) : 0;
+  }
+
+  // Fills `out` and returns true when `p` lies in a live block of ours.
+  HA_NOINLINE static bool find(const void* p, LiveBlock& out) {
+    auto* s = static_cast<Seg*>(Map::segment_containing(p));
+    if (s == nullptr) return false;
+    const auto* a = static_cast<const uint8_t*>(p);
+    // Relaxed reads of a page another thread may be retiring: only a write into a block that is
+    // not the caller's races, and that needs an answer that is safe, not exact.
+    P* page = s->page_of(a);
+    const size_t bytes = page->size();
+    if (!page->in_use || bytes == 0 || a < page->area ||
+        a >= page->area + static_cast<size_t>(page->capacity.get()) * bytes)
+      return false;
+    const size_t index = page->index_of(a);
+    if (!s->block_states.is_allocated(static_cast<size_t>(page - s->pages), index)) return false;
+    uint8_t* start = page->block_at(index);
+    const uint8_t* end = BlockCanary::user_end(start + bytes, bytes);
+    if (end == nullptr) return false;
+    out.start = start;
+    out.bytes = bytes;
+    out.request_end = end;
+    out.requested_known = (page->flags.get() & PAGE_HAS_ALIGNED) == 0;
+    if (out.requested_known) out.requested_bytes = static_cast<size_t>(end - start);
+    return true;
+  }
+};
+
+}  // namespace hardalloc
