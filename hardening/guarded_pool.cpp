@@ -219,6 +219,20 @@ size_t GuardedPool::requested_size(const void* p) {
   return SIZE_MAX;
 }
 
+bool GuardedPool::live_block_at(const void* p, uintptr_t& block, size_t& requested) {
+  const auto a = reinterpret_cast<uintptr_t>(p);
+  // relaxed: as in contains().
+  const Place place = place_of(a, base_.load(std::memory_order_relaxed));
+  if (place.on_guard || place.index >= g_slot_count) return false;
+  const Slot& slot = g_slots[place.index];
+  // relaxed: see Slot; a block being freed meanwhile is the program's race, answered either way.
+  if (slot.state.load(std::memory_order_relaxed) != SlotState::live || a < slot.mapped_begin || a >= slot.mapped_end)
+    return false;
+  block = slot.block;
+  requested = slot.requested;
+  return true;
+}
+
 bool GuardedPool::free(void* p) {
   if (requested_size(p) == SIZE_MAX) return false;  // reported
   StackTrace freed;

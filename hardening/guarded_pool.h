@@ -56,6 +56,10 @@ class GuardedPool {
   // report (double-free when it was freed, interior-free or invalid-free otherwise).
   static size_t requested_size(const void* p);
 
+  // For `p` with contains(p): the live block whose accessible pages hold `p` (its start and
+  // request) and true, or false; reports nothing (the checked copies ask).
+  static bool live_block_at(const void* p, uintptr_t& block, size_t& requested);
+
   // For the SIGSEGV handler: fills `kind` and `facts` (with the stacks) for a fault at `address`
   // and returns true when the address is in the pool; async-signal-safe, takes no lock.
   static bool describe_fault(const void* address, bool is_write, ReportKind& kind, BlockFacts& facts);

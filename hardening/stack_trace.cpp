@@ -40,7 +40,7 @@ void find_own_code() {
   Dl_info self{};
   if (dladdr(reinterpret_cast<void*>(&find_own_code), &self) != 0) {
     struct Search {
-      void* base;
+      void* base = nullptr;
       bool first = true;  // dl_iterate_phdr lists the program first
     } search{self.dli_fbase};
     dl_iterate_phdr(

@@ -5,6 +5,9 @@
 // only for addresses inside the bounds of our segments, and reads nothing of a segment before the
 // segment map vouches for it.
 //
+// A guarded-pool block (hardening/guarded_pool.h) has its own range, outside the segments; its
+// request is recorded in the pool.
+//
 // Only live blocks have bounds: an address in a free or quarantined block, a segment header, a
 // guard page or an uncarved part of a page has none here (free_fill, the guard pages and the
 // state bits catch writes there), nor has a block whose tail word is already overwritten (free
@@ -15,6 +18,7 @@
 
 #include "alloc/heap.h"
 #include "hardening/block_canary.h"
+#include "hardening/guarded_pool.h"
 #include "hardening/segment_map.h"
 
 namespace hardalloc {
@@ -41,11 +45,19 @@ class BlockBounds {
   // Bytes from `dest` to the end of its live block's request (0 when dest is past it, in the
   // slack), or SIZE_MAX when dest is in no live block of ours.
   HA_ALWAYS_INLINE static size_t writable_bytes(const void* dest) {
-    // A guarded-pool block (its own range, outside the segments) is looked up here, first.
-    if (HA_LIKELY(!Map::within_bounds(dest))) return SIZE_MAX;
+    if (HA_LIKELY(!within_bounds(dest))) return SIZE_MAX;
     LiveBlock b;
     if (!find(dest, b)) return SIZE_MAX;
     return writable_in(b, dest);
+  }
+
+  // Whether `p` may be in a block of ours: inside the bounds of our segments, or in the guarded
+  // pool (a range of its own).
+  HA_ALWAYS_INLINE static bool within_bounds(const void* p) {
+    if constexpr (Config::MITIGATIONS.has(Mitigation::guarded_sampling)) {
+      if (HA_UNLIKELY(GuardedPool::contains(p))) return true;
+    }
+    return Map::within_bounds(p);
   }
 
   static size_t writable_in(const LiveBlock& b, const void* dest) {
@@ -55,6 +67,9 @@ class BlockBounds {
 
   // Fills `out` and returns true when `p` lies in a live block of ours.
   HA_NOINLINE static bool find(const void* p, LiveBlock& out) {
+    if constexpr (Config::MITIGATIONS.has(Mitigation::guarded_sampling)) {
+      if (GuardedPool::contains(p)) return find_guarded(p, out);
+    }
     auto* s = static_cast<Seg*>(Map::segment_containing(p));
     if (s == nullptr) return false;
     const auto* a = static_cast<const uint8_t*>(p);
@@ -75,6 +90,19 @@ class BlockBounds {
     out.request_end = end;
     out.requested_known = (page->flags.get() & PAGE_HAS_ALIGNED) == 0;
     if (out.requested_known) out.requested_bytes = static_cast<size_t>(end - start);
+    return true;
+  }
+
+ private:
+  static bool find_guarded(const void* p, LiveBlock& out) {
+    uintptr_t block = 0;
+    size_t requested = 0;
+    if (!GuardedPool::live_block_at(p, block, requested)) return false;
+    out.start = reinterpret_cast<const uint8_t*>(block);
+    out.bytes = requested;
+    out.request_end = out.start + requested;
+    out.requested_bytes = requested;
+    out.requested_known = true;
     return true;
   }
 };

@@ -69,12 +69,11 @@ HA_NOINLINE bool may_write(const char* function, void* dest, size_t n) {
   return !report_overflow(function, dest, n);
 }
 
-// The one compare every call pays: whether `dest` may be in our heap at all. Each exported
+// The compares every call pays: whether `dest` may be in our heap at all (our segments' bounds,
+// and the guarded pool's range). Each exported
 // function is that compare and a tail call, to libc or to its checked twin here (noinline, so
 // that the fast path saves no registers); strcat and strncat find dest's end first, as libc's do.
-HA_ALWAYS_INLINE bool maybe_ours(const void* dest) {
-  return HA_UNLIKELY(hardalloc::SegmentMap<Exported>::within_bounds(dest));
-}
+HA_ALWAYS_INLINE bool maybe_ours(const void* dest) { return HA_UNLIKELY(Bounds::within_bounds(dest)); }
 
 HA_ALWAYS_INLINE void append(char* end, const char* src, size_t appended) {
   __memcpy_chk(end, src, appended, SIZE_MAX);

@@ -84,6 +84,10 @@ int run(const std::string& name, size_t size) {
   } else if (name == "underflow-write") {
     uint8_t* p = allocate_block(size);
     p[-1] = 1;
+  } else if (name == "copy-overflow") {  // the checked memcpy stops it before the guard page faults
+    uint8_t* p = allocate_block(size);
+    uint8_t source[128] = {};
+    std::memcpy(p, source, opaque(size + 1));
   } else if (name == "double-free") {
     uint8_t* p = allocate_block(size);
     release_block(p);
