@@ -185,7 +185,8 @@ void* GuardedPool::allocate(size_t size, size_t alignment) {
   slot->requested = size;
   slot->mapped_begin = begin;
   slot->mapped_end = end;
-  for (uintptr_t b = block + size; b < end && !left; ++b) *reinterpret_cast<uint8_t*>(b) = SLACK_PATTERN;
+  // The slack up to the guard (right: under 16 bytes; left: the rest of the last page).
+  for (uintptr_t b = block + size; b < end; ++b) *reinterpret_cast<uint8_t*>(b) = SLACK_PATTERN;
   slot->allocated.capture();
   slot->state.store(SlotState::live, std::memory_order_relaxed);  // relaxed: see Slot
   g_allocations.fetch_add(1, std::memory_order_relaxed);          // relaxed: a statistic
@@ -236,22 +237,28 @@ bool GuardedPool::live_block_at(const void* p, uintptr_t& block, size_t& request
 bool GuardedPool::free(void* p) {
   if (requested_size(p) == SIZE_MAX) return false;  // reported
   StackTrace freed;
+  tl_inside = true;  // a malloc from the unwinder takes the normal path
   freed.capture();
+  tl_inside = false;
   const auto a = reinterpret_cast<uintptr_t>(p);
   // relaxed: as in contains().
   const size_t index = place_of(a, base_.load(std::memory_order_relaxed)).index;
   Slot& slot = g_slots[index];
+  bool won = false;
   {
     LockGuard guard(g_lock);
     // Two threads racing to free the block: exactly one finds it live.
-    if (slot.state.load(std::memory_order_relaxed) != SlotState::live || slot.block != a) {
-      BlockFacts facts = facts_of(slot, p);
-      facts.detail = "the guarded block was freed before";
-      report_heap_error(ReportKind::double_free, facts);
-      return false;
+    won = slot.state.load(std::memory_order_relaxed) == SlotState::live && slot.block == a;
+    if (won) {
+      slot.freed = freed;
+      slot.state.store(SlotState::freeing, std::memory_order_relaxed);
     }
-    slot.freed = freed;
-    slot.state.store(SlotState::freeing, std::memory_order_relaxed);
+  }
+  if (!won) {  // reported without g_lock: the report takes the dynamic loader's and the log's locks
+    BlockFacts facts = facts_of(slot, p);
+    facts.detail = "the guarded block was freed before";
+    report_heap_error(ReportKind::double_free, facts);
+    return false;
   }
   if (const uintptr_t bad = first_bad_slack(slot)) {
     BlockFacts facts = facts_of(slot, p);
@@ -261,12 +268,21 @@ bool GuardedPool::free(void* p) {
     facts.number = bad - slot.block;
     report_heap_error(ReportKind::overflow, facts);  // with abort_on_error=0 the block is freed still
   }
-  // Inaccessible from now on; if the OS refuses, the pages stay readable but the slot is still
-  // freed (no later block shares them until it is taken again).
-  os_protect_and_purge(reinterpret_cast<void*>(slot.mapped_begin), slot.mapped_end - slot.mapped_begin);
+  // Inaccessible from now on, and zero when taken again. If the OS refuses both ways, the slot
+  // is retired: never handed out again (its stale contents must not pass for calloc's zeros).
+  auto* begin = reinterpret_cast<void*>(slot.mapped_begin);
+  const size_t bytes = slot.mapped_end - slot.mapped_begin;
+  bool protected_again = os_protect_and_purge(begin, bytes);
+  if (!protected_again) {
+    os_purge(begin, bytes);
+    protected_again = os_protect(begin, bytes);
+  }
   LockGuard guard(g_lock);
   slot.state.store(SlotState::freed, std::memory_order_relaxed);
-  give_back(index);
+  if (protected_again)
+    give_back(index);
+  else
+    --g_live;
   return true;
 }
 
@@ -328,42 +344,47 @@ namespace {
 // The live blocks of one allocation stack.
 struct Group {
   uint64_t hash;
-  size_t slot;  // a live slot with this stack (the one printed)
+  StackTrace allocated;  // a copy: printed after g_lock is released
   uint64_t blocks;
   uint64_t bytes;
 };
 
 void print_group(Writer& w, const Group& g) {
   w.text("  ").number(g.bytes).text(g.bytes == 1 ? " byte in " : " bytes in ").number(g.blocks);
-  w.text(g.blocks == 1 ? " block" : " blocks").text(" allocated by thread ").number(g_slots[g.slot].allocated.thread);
+  w.text(g.blocks == 1 ? " block" : " blocks").text(" allocated by thread ").number(g.allocated.thread);
   w.text(g.blocks == 1 ? " at:\n" : " (the first's) at:\n");
-  write_frames(w, g_slots[g.slot].allocated.frames, 0, g_slots[g.slot].allocated.depth);
+  write_frames(w, g.allocated.frames, 0, g.allocated.depth);
 }
 
 }  // namespace
 
 void GuardedPool::report_live_blocks() {
   constexpr size_t MAX_PRINTED = 100;  // groups; the rest are summed up in one line
-  LockGuard guard(g_lock);
-  if (!g_usable) return;
-  // Groups in an open-addressing table of at least twice the live blocks, from scratch memory.
+  Group* groups = nullptr;
   size_t capacity = 16;
-  while (capacity < 2 * g_live) capacity *= 2;
-  const size_t scratch_bytes = align_up(capacity * sizeof(Group), OS_PAGE_BYTES);
-  auto* groups = static_cast<Group*>(os_map_aligned(scratch_bytes, OS_PAGE_BYTES, 0));
-  if (groups == nullptr) return;
+  size_t scratch_bytes = 0;
   uint64_t blocks = 0, bytes = 0;
-  for (size_t i = 0; i < g_next_fresh; ++i) {
-    const Slot& slot = g_slots[i];
-    if (slot.state.load(std::memory_order_relaxed) != SlotState::live) continue;  // relaxed: under g_lock
-    const uint64_t h = slot.allocated.hash() | 1;                                 // 0 marks an empty entry
-    size_t e = h & (capacity - 1);
-    while (groups[e].hash != 0 && groups[e].hash != h) e = (e + 1) & (capacity - 1);
-    if (groups[e].hash == 0) groups[e] = {h, i, 0, 0};
-    ++groups[e].blocks;
-    groups[e].bytes += slot.requested;
-    ++blocks;
-    bytes += slot.requested;
+  {
+    // Gathered under g_lock, printed after it (printing takes the loader's and the log's locks).
+    LockGuard guard(g_lock);
+    if (!g_usable) return;
+    // Groups in an open-addressing table of at least twice the live blocks, from scratch memory.
+    while (capacity < 2 * g_live) capacity *= 2;
+    scratch_bytes = align_up(capacity * sizeof(Group), OS_PAGE_BYTES);
+    groups = static_cast<Group*>(os_map_aligned(scratch_bytes, OS_PAGE_BYTES, 0));
+    if (groups == nullptr) return;
+    for (size_t i = 0; i < g_next_fresh; ++i) {
+      const Slot& slot = g_slots[i];
+      if (slot.state.load(std::memory_order_relaxed) != SlotState::live) continue;  // relaxed: under g_lock
+      const uint64_t h = slot.allocated.hash() | 1;                                 // 0 marks an empty entry
+      size_t e = h & (capacity - 1);
+      while (groups[e].hash != 0 && groups[e].hash != h) e = (e + 1) & (capacity - 1);
+      if (groups[e].hash == 0) groups[e] = {h, slot.allocated, 0, 0};
+      ++groups[e].blocks;
+      groups[e].bytes += slot.requested;
+      ++blocks;
+      bytes += slot.requested;
+    }
   }
   // Compact, then sort by bytes, most first (insertion sort over a gap sequence: no allocation).
   size_t count = 0;

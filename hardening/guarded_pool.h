@@ -36,10 +36,10 @@ class GuardedPool {
 
   // One range check: whether `p` is in the pool's reservation (a guarded block or a guard).
   static bool contains(const void* p) {
-    const auto a = reinterpret_cast<uintptr_t>(p);
-    // relaxed: a pointer into the pool reached its holder through the program's own
-    // synchronisation after init's release store; any other pointer is outside either value.
-    return a - base_.load(std::memory_order_relaxed) < bytes_.load(std::memory_order_relaxed);
+    // acquire: pairs with init's release store of the base, so the size stored before it is
+    // seen with it (relaxed then suffices for the size).
+    const uintptr_t base = base_.load(std::memory_order_acquire);
+    return base != 0 && reinterpret_cast<uintptr_t>(p) - base < bytes_.load(std::memory_order_relaxed);
   }
 
   // A zeroed guarded block of `size` bytes at a multiple of `alignment` (a power of two up to

@@ -223,8 +223,8 @@ class Allocator {
 
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {
     if constexpr (SAMPLED) {
-      H* h = tl_heap<Config>;  // the empty heap's sampler never fires: malloc below then samples
-      if (HA_UNLIKELY(h->sampler.should_sample())) {
+      H* h = tl_heap<Config>;  // the empty heap's sampler is shared: not used (malloc below samples)
+      if (h != &g_empty_heap<Config> && HA_UNLIKELY(h->sampler.should_sample())) {
         if (void* guarded = GuardedPool::allocate(size, alignment)) return guarded;
       }
     }
@@ -287,7 +287,8 @@ class Allocator {
     }
     P* page = s->page_of(ptr);
     const auto* p = static_cast<const uint8_t*>(ptr);
-    if (!page->in_use && p == page->area) {  // a block freed before, whose page (or segment) went free since
+    if (!page->in_use && p == page->area &&
+        page->size() != 0) {  // a block freed before, whose page (or segment) went free since
       facts.block = p;
       facts.block_bytes = page->size();  // kept while the page is free
       facts.detail = "the block was freed before, and its page since";
