@@ -95,10 +95,12 @@ std::uint8_t pattern_byte(std::uint64_t seed, std::size_t offset) {
   return byte_of(pattern_word(seed, offset / WORD_BYTES), offset);
 }
 
-void write_pattern(void* block, std::size_t size_bytes, std::uint64_t seed) {
+void write_pattern(void* block, std::size_t size_bytes, std::uint64_t seed, std::size_t from_bytes) {
   auto* bytes = static_cast<std::uint8_t*>(block);
-  for_each_covered_range(
-      size_bytes, [&](std::size_t offset, std::size_t length) { write_range(bytes, offset, offset + length, seed); });
+  for_each_covered_range(size_bytes, [&](std::size_t offset, std::size_t length) {
+    const std::size_t end = offset + length;
+    if (end > from_bytes) write_range(bytes, offset > from_bytes ? offset : from_bytes, end, seed);
+  });
 }
 
 std::size_t find_pattern_mismatch(const void* block, std::size_t size_bytes, std::uint64_t seed, CheckDepth depth,

@@ -7,6 +7,9 @@
 // calloc'd block. Word k (bytes 8k .. 8k+7, little-endian) is a mix of the seed and k, so
 // writing and checking run word by word at memory speed.
 //
+// Extent: the harness passes a block's usable size (shadow_model.h, LiveBlock), so the bytes
+// between the request and the usable end are written and checked too, within the same bounds.
+//
 // Coverage: blocks up to FULL_PATTERN_BYTES carry the pattern everywhere; larger ones on both
 // EDGE_BYTES edges and up to MAX_SAMPLES_PER_BLOCK evenly spaced SAMPLE_BYTES spots, so a
 // 32 MiB block costs tens of page faults, not thousands (page faults dominate run time).
@@ -35,8 +38,9 @@ enum class CheckDepth : std::uint8_t { QUICK, FULL };
 // The pattern's byte at offset (for reports; the checks compare whole words).
 std::uint8_t pattern_byte(std::uint64_t seed, std::size_t offset);
 
-// Fills the covered ranges of a size_bytes block.
-void write_pattern(void* block, std::size_t size_bytes, std::uint64_t seed);
+// Fills the covered ranges of a size_bytes block, from offset from_bytes on (a calloc'd block
+// gets the zero pattern beyond its zeroed request).
+void write_pattern(void* block, std::size_t size_bytes, std::uint64_t seed, std::size_t from_bytes = 0);
 
 // Returns the first offset below limit_bytes, among those the depth reads, whose byte differs
 // from the pattern a block of size_bytes was written with, or SIZE_MAX. The limit checks the
