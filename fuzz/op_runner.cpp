@@ -182,7 +182,7 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
       if (!block.present()) return observed(Outcome::SKIPPED);
       if (!verify(op_index, &op, block, "before write", CheckDepth::QUICK)) return observed(Outcome::BLOCK);
       block.seed = next_seed();
-      write_pattern(block.address, block.usable_bytes, block.seed);
+      write_pattern(block.address, block.size_bytes, block.usable_bytes, block.seed);
       return observed(Outcome::BLOCK);
     case OpKind::VERIFY:
       if (!block.present()) return observed(Outcome::SKIPPED);
@@ -237,7 +237,7 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
   if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL, request_bytes)) {
     return observed(Outcome::BLOCK);
   }
-  write_pattern(address, block.usable_bytes, block.seed, zeroed ? request_bytes : 0);
+  write_pattern(address, request_bytes, block.usable_bytes, block.seed, zeroed ? request_bytes : 0);
   slot = block;
   return observed(Outcome::BLOCK);
 }
@@ -296,7 +296,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     return observed(Outcome::BLOCK);
   }
   block.seed = next_seed();
-  write_pattern(address, block.usable_bytes, block.seed);
+  write_pattern(address, request_bytes, block.usable_bytes, block.seed);
   slot = block;
   return observed(Outcome::BLOCK);
 }
@@ -359,8 +359,8 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
 
 bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
                       std::size_t limit_bytes) {
-  const std::size_t mismatch =
-      find_pattern_mismatch(block.address, block.usable_bytes, block.seed, depth, op_index, limit_bytes);
+  const std::size_t mismatch = find_pattern_mismatch(block.address, block.size_bytes, block.usable_bytes, block.seed,
+                                                     depth, op_index, limit_bytes);
   if (mismatch == SIZE_MAX) return true;
   const auto* bytes = static_cast<const volatile std::uint8_t*>(block.address);
   violations_.report(op_index, op,

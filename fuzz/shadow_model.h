@@ -31,7 +31,7 @@ enum class BlockOrigin : std::uint8_t {
 struct LiveBlock {
   void* address = nullptr;  // null: no block
   std::size_t size_bytes = 0;
-  std::size_t usable_bytes = 0;  // the size the pattern covers (pattern.h)
+  std::size_t usable_bytes = 0;  // the pattern covers its slack too (pattern.h)
   std::size_t align_bytes = 0;   // what the block was requested with (0: none)
   std::uint64_t seed = 0;        // pattern of its contents (pattern.h); 0 = all zero
   BlockOrigin origin = BlockOrigin::MALLOC;
