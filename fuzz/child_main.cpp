@@ -18,6 +18,24 @@ namespace {
 
 hafuzz::OpStream g_stream;  // static: decoding must not allocate
 
+// Reads a file descriptor (decimal digits, below 2^20) and the separator after it: `end` for
+// the last one. Strict, and without allocating (the allocator under test is preloaded).
+bool read_fd(const char** text, char end, int* fd) {
+  const char* c = *text;
+  long value = 0;
+  for (; *c >= '0' && *c <= '9' && value < (1L << 20); ++c) value = value * 10 + (*c - '0');
+  if (c == *text || *c != end || value >= (1L << 20)) return false;
+  *fd = static_cast<int>(value);
+  *text = end == '\0' ? c : c + 1;
+  return true;
+}
+
+// The channel's "memfd,request_read_fd,reply_write_fd" (child_channel.h).
+bool parse_channel(const char* text, int* memory_fd, int* request_fd, int* reply_fd) {
+  return text != nullptr && read_fd(&text, ',', memory_fd) && read_fd(&text, ',', request_fd) &&
+         read_fd(&text, '\0', reply_fd);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,9 +57,14 @@ int main(int argc, char** argv) {
   int memory_fd = -1;
   int request_fd = -1;
   int reply_fd = -1;
-  if (channel_spec == nullptr || std::sscanf(channel_spec, "%d,%d,%d", &memory_fd, &request_fd, &reply_fd) != 3) {
+  if (channel_spec == nullptr) {
     std::fprintf(stderr, "ha_fuzz_child: error: started without %s; it is run by the preload runner\n",
                  hafuzz::CHANNEL_ENV);
+    return 2;
+  }
+  if (!parse_channel(channel_spec, &memory_fd, &request_fd, &reply_fd)) {
+    std::fprintf(stderr, "ha_fuzz_child: error: %s: '%s' is not MEMFD,REQUEST_FD,REPLY_FD\n", hafuzz::CHANNEL_ENV,
+                 channel_spec);
     return 2;
   }
   void* mapping = mmap(nullptr, sizeof(hafuzz::ChildChannel), PROT_READ | PROT_WRITE, MAP_SHARED, memory_fd, 0);

@@ -22,7 +22,8 @@ constexpr std::uint64_t MAX_LIVE_CAP_MB = std::uint64_t{1} << 20;  // 1 TiB: far
 constexpr std::uint64_t MAX_TIMEOUT_MS = 24ull * 3600 * 1000;
 constexpr std::uint64_t MAX_DIFF_SAMPLE = 1u << 20;
 
-// Every name the suite reads; HARDALLOC_FUZZ_CHANNEL is set by the preload runner for its child.
+// Every name the suite reads. HARDALLOC_FUZZ_CHANNEL is set by the preload runner for its child
+// alone: in a tool's environment it is a mistake (read_fuzz_environment says so).
 constexpr const char* KNOWN_NAMES[] = {
     "HARDALLOC_FUZZ_TARGET", "HARDALLOC_FUZZ_DIFF",        "HARDALLOC_FUZZ_DIFF_SAMPLE", "HARDALLOC_FUZZ_IGNORE",
     "HARDALLOC_FUZZ_MODE",   "HARDALLOC_FUZZ_LIVE_CAP_MB", "HARDALLOC_FUZZ_REUSE_CHILD", "HARDALLOC_FUZZ_TIMEOUT_MS",
@@ -110,6 +111,9 @@ bool read_finding_classes(const char* name, std::uint32_t* out, std::string* err
 bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
   FuzzEnvironment environment;
   if (!check_names(error)) return false;
+  if (value_of("HARDALLOC_FUZZ_CHANNEL") != nullptr) {
+    return fail(error, "HARDALLOC_FUZZ_CHANNEL", "is set by the preload runner for ha_fuzz_child, never by hand");
+  }
   const char* target = value_of("HARDALLOC_FUZZ_TARGET");
   environment.target_spec = target != nullptr ? target : default_target_spec();
   const char* second = value_of("HARDALLOC_FUZZ_DIFF");

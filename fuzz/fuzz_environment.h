@@ -16,6 +16,7 @@
 //   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
 //   HARDALLOC_FUZZ_TIMEOUT_MS    a library's child must answer within this (20000)
 //   HARDALLOC_FUZZ_CHILD         path of ha_fuzz_child, if not next to the executable
+//   HARDALLOC_FUZZ_CHANNEL       set by the preload runner for ha_fuzz_child only: an error here
 #pragma once
 
 #include <cstddef>

@@ -170,9 +170,11 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
       return observed(Outcome::BLOCK);
     case OpKind::USABLE_SIZE: {
       if (!block.present()) return observed(Outcome::SKIPPED);
+      // The bytes up to the usable size given when the block was made already hold the pattern.
       const std::size_t usable = target_.usable_size_fn(block.address);
-      if (usable < block.size_bytes) {
-        violations_.report(op_index, &op, "malloc_usable_size %zu < requested %zu", usable, block.size_bytes);
+      if (usable < block.usable_bytes) {
+        violations_.report(op_index, &op, "malloc_usable_size %zu < %zu when the block was made (requested %zu)",
+                           usable, block.usable_bytes, block.size_bytes);
       }
       return observed(Outcome::BLOCK);
     }
@@ -180,7 +182,7 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
       if (!block.present()) return observed(Outcome::SKIPPED);
       if (!verify(op_index, &op, block, "before write", CheckDepth::QUICK)) return observed(Outcome::BLOCK);
       block.seed = next_seed();
-      write_pattern(block.address, block.size_bytes, block.seed);
+      write_pattern(block.address, block.size_bytes, block.usable_bytes, block.seed);
       return observed(Outcome::BLOCK);
     case OpKind::VERIFY:
       if (!block.present()) return observed(Outcome::SKIPPED);
@@ -222,15 +224,20 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
     return observed(Outcome::BLOCK);
   }
   const bool zeroed = op.kind == OpKind::CALLOC;
-  LiveBlock block{address, request_bytes, takes_alignment(op.kind) ? op.align : 0, zeroed ? 0 : next_seed(),
-                  origin_of(op.kind)};
+  LiveBlock block{.address = address,
+                  .size_bytes = request_bytes,
+                  .align_bytes = takes_alignment(op.kind) ? op.align : 0,
+                  .seed = zeroed ? 0 : next_seed(),
+                  .origin = origin_of(op.kind)};
   if (!accept_block(op_index, op, block, required_alignment(op, request_bytes))) {
     return observed(Outcome::BLOCK);
   }
-  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL)) {
+  // calloc zeroes the request (C17 7.22.3.2), not the rest of the usable bytes: those get the
+  // zero pattern here.
+  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL, request_bytes)) {
     return observed(Outcome::BLOCK);
   }
-  if (!zeroed) write_pattern(address, request_bytes, block.seed);
+  write_pattern(address, request_bytes, block.usable_bytes, block.seed, zeroed ? request_bytes : 0);
   slot = block;
   return observed(Outcome::BLOCK);
 }
@@ -279,7 +286,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     return observed(Outcome::BLOCK);
   }
   const std::size_t kept_bytes = request_bytes < old_block.size_bytes ? request_bytes : old_block.size_bytes;
-  LiveBlock block{address, request_bytes, 0, old_block.seed, BlockOrigin::MALLOC};
+  LiveBlock block{.address = address, .size_bytes = request_bytes, .seed = old_block.seed};
   if (!accept_block(op_index, op, block, weak_fundamental_align(request_bytes))) {
     return observed(Outcome::BLOCK);
   }
@@ -289,7 +296,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     return observed(Outcome::BLOCK);
   }
   block.seed = next_seed();
-  write_pattern(address, request_bytes, block.seed);
+  write_pattern(address, request_bytes, block.usable_bytes, block.seed);
   slot = block;
   return observed(Outcome::BLOCK);
 }
@@ -327,15 +334,24 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
     violations_.report(op_index, &op, "block %p is not aligned to %zu", block.address, required_align);
     return false;
   }
-  const std::size_t usable = target_.usable_size_fn != nullptr ? target_.usable_size_fn(block.address) : SIZE_MAX;
+  // Without malloc_usable_size a program may use the requested bytes only.
+  const std::size_t usable =
+      target_.usable_size_fn != nullptr ? target_.usable_size_fn(block.address) : block.size_bytes;
   if (usable < block.size_bytes) {
     violations_.report(op_index, &op, "malloc_usable_size %zu < requested %zu", usable, block.size_bytes);
     return false;
   }
+  if (usable > UINTPTR_MAX - address) {
+    violations_.report(op_index, &op, "malloc_usable_size %zu of block %p runs past the end of memory", usable,
+                       block.address);
+    return false;
+  }
+  block.usable_bytes = usable;
   LiveBlock overlapped;
   if (!model_.admit(block, &overlapped)) {
-    violations_.report(op_index, &op, "block [%p, +%zu) overlaps live block [%p, +%zu)", block.address,
-                       block.size_bytes, overlapped.address, overlapped.size_bytes);
+    violations_.report(op_index, &op, "block [%p, +%zu) (requested %zu) overlaps live block [%p, +%zu) (requested %zu)",
+                       block.address, block.usable_bytes, block.size_bytes, overlapped.address, overlapped.usable_bytes,
+                       overlapped.size_bytes);
     return false;
   }
   return true;
@@ -343,12 +359,13 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
 
 bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
                       std::size_t limit_bytes) {
-  const std::size_t mismatch =
-      find_pattern_mismatch(block.address, block.size_bytes, block.seed, depth, op_index, limit_bytes);
+  const std::size_t mismatch = find_pattern_mismatch(block.address, block.size_bytes, block.usable_bytes, block.seed,
+                                                     depth, op_index, limit_bytes);
   if (mismatch == SIZE_MAX) return true;
   const auto* bytes = static_cast<const volatile std::uint8_t*>(block.address);
-  violations_.report(op_index, op, "contents changed %s: block %p size %zu, byte %zu is 0x%02x, expected 0x%02x", when,
-                     block.address, block.size_bytes, mismatch, unsigned{bytes[mismatch]},
+  violations_.report(op_index, op,
+                     "contents changed %s: block %p size %zu (usable %zu), byte %zu is 0x%02x, expected 0x%02x", when,
+                     block.address, block.size_bytes, block.usable_bytes, mismatch, unsigned{bytes[mismatch]},
                      unsigned{pattern_byte(block.seed, mismatch)});
   return false;
 }

@@ -1,8 +1,9 @@
 // The meaning of each op on one target, and every check the shadow model makes after it.
 //
-// What is checked (C17 7.22.3, POSIX, C++ [new.delete]): a returned block overlaps no live
-// block, is aligned as promised, has a usable size >= the request, keeps its contents until
-// freed (and across realloc up to the smaller size), is zero when it comes from calloc; a
+// What is checked (C17 7.22.3, POSIX, C++ [new.delete]): a returned block's usable bytes (up
+// to malloc_usable_size, which is >= the request) overlap no live block's, it is aligned as
+// promised, keeps the contents of all its usable bytes until freed (and across realloc the
+// requested prefix up to the smaller size), is zero up to the request when it comes from calloc; a
 // request no allocator can satisfy gives NULL and ENOMEM; an invalid posix_memalign alignment
 // gives EINVAL. A NULL on a request that fits the live-bytes cap is a failure too.
 #pragma once

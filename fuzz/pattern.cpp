@@ -60,6 +60,18 @@ void for_each_quick_range(std::size_t size_bytes, std::uint64_t seed, std::uint6
   fn(size_bytes - QUICK_EDGE_BYTES, QUICK_EDGE_BYTES);
 }
 
+// The slack's ranges: SLACK_EDGE_BYTES after the request and before the usable end (pattern.h).
+template <class Fn>
+void for_each_slack_range(std::size_t request_bytes, std::size_t usable_bytes, Fn&& fn) {
+  const std::size_t slack_bytes = usable_bytes - request_bytes;
+  if (slack_bytes <= 2 * SLACK_EDGE_BYTES) {
+    if (slack_bytes != 0) fn(request_bytes, slack_bytes);
+    return;
+  }
+  fn(request_bytes, SLACK_EDGE_BYTES);
+  fn(usable_bytes - SLACK_EDGE_BYTES, SLACK_EDGE_BYTES);
+}
+
 std::uint8_t byte_of(std::uint64_t word, std::size_t offset) {
   return static_cast<std::uint8_t>(word >> (8 * (offset % WORD_BYTES)));
 }
@@ -95,14 +107,19 @@ std::uint8_t pattern_byte(std::uint64_t seed, std::size_t offset) {
   return byte_of(pattern_word(seed, offset / WORD_BYTES), offset);
 }
 
-void write_pattern(void* block, std::size_t size_bytes, std::uint64_t seed) {
+void write_pattern(void* block, std::size_t request_bytes, std::size_t usable_bytes, std::uint64_t seed,
+                   std::size_t from_bytes) {
   auto* bytes = static_cast<std::uint8_t*>(block);
-  for_each_covered_range(
-      size_bytes, [&](std::size_t offset, std::size_t length) { write_range(bytes, offset, offset + length, seed); });
+  const auto write = [&](std::size_t offset, std::size_t length) {
+    const std::size_t end = offset + length;
+    if (end > from_bytes) write_range(bytes, offset > from_bytes ? offset : from_bytes, end, seed);
+  };
+  for_each_covered_range(request_bytes, write);
+  for_each_slack_range(request_bytes, usable_bytes, write);
 }
 
-std::size_t find_pattern_mismatch(const void* block, std::size_t size_bytes, std::uint64_t seed, CheckDepth depth,
-                                  std::uint64_t salt, std::size_t limit_bytes) {
+std::size_t find_pattern_mismatch(const void* block, std::size_t request_bytes, std::size_t usable_bytes,
+                                  std::uint64_t seed, CheckDepth depth, std::uint64_t salt, std::size_t limit_bytes) {
   const auto* bytes = static_cast<const std::uint8_t*>(block);
   std::size_t mismatch = SIZE_MAX;
   const auto check = [&](std::size_t offset, std::size_t length) {
@@ -110,10 +127,11 @@ std::size_t find_pattern_mismatch(const void* block, std::size_t size_bytes, std
     if (mismatch == SIZE_MAX && offset < end) mismatch = find_in_range(bytes, offset, end, seed);
   };
   if (depth == CheckDepth::FULL) {
-    for_each_covered_range(size_bytes, check);
+    for_each_covered_range(request_bytes, check);
   } else {
-    for_each_quick_range(size_bytes, seed, salt, check);
+    for_each_quick_range(request_bytes, seed, salt, check);
   }
+  for_each_slack_range(request_bytes, usable_bytes, check);
   return mismatch;
 }
 

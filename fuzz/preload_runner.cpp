@@ -119,8 +119,12 @@ class PreloadRunner final : public TargetRunner {
     if (pipe2(request, O_CLOEXEC) != 0 || pipe2(reply, O_CLOEXEC) != 0) std::abort();
     const std::string& executable = child_executable_;
     std::vector<std::string> variables;
+    // The child's LD_PRELOAD and channel are these alone (getenv would find an inherited one first).
+    const std::string channel_prefix = std::string(CHANNEL_ENV) + "=";
     for (char** variable = environ; *variable != nullptr; ++variable) {
-      if (std::strncmp(*variable, "LD_PRELOAD=", 11) != 0) variables.emplace_back(*variable);
+      const bool replaced = std::strncmp(*variable, "LD_PRELOAD=", 11) == 0 ||
+                            std::strncmp(*variable, channel_prefix.c_str(), channel_prefix.size()) == 0;
+      if (!replaced) variables.emplace_back(*variable);
     }
     variables.push_back("LD_PRELOAD=" + library_path_);
     variables.push_back(std::string(CHANNEL_ENV) + "=" + std::to_string(memory_fd_) + "," + std::to_string(request[0]) +

@@ -6,7 +6,7 @@ namespace hafuzz {
 namespace {
 
 std::uintptr_t end_of(const LiveBlock& block) {
-  const std::size_t length = block.size_bytes == 0 ? 1 : block.size_bytes;
+  const std::size_t length = block.usable_bytes == 0 ? 1 : block.usable_bytes;
   return reinterpret_cast<std::uintptr_t>(block.address) + length;
 }
 

@@ -23,11 +23,17 @@ enum class BlockOrigin : std::uint8_t {
   NEW_ALIGNED,    // operator new(align_val_t): aligned operator delete
 };
 
+// size_bytes is what the program asked for; usable_bytes (>= size_bytes) what malloc_usable_size
+// said when the block was made, which a program may use as its own (the Linux man page and
+// every allocator's documentation). The harness writes, checks and keeps disjoint the usable
+// bytes, so an allocator that over-reports the usable size, or lets two blocks' usable ranges
+// meet, is found; realloc is held to keeping the requested prefix only (C17 7.22.3.5).
 struct LiveBlock {
   void* address = nullptr;  // null: no block
   std::size_t size_bytes = 0;
-  std::size_t align_bytes = 0;  // what the block was requested with (0: none)
-  std::uint64_t seed = 0;       // pattern of its contents (pattern.h); 0 = all zero
+  std::size_t usable_bytes = 0;  // the pattern covers its slack too (pattern.h)
+  std::size_t align_bytes = 0;   // what the block was requested with (0: none)
+  std::uint64_t seed = 0;        // pattern of its contents (pattern.h); 0 = all zero
   BlockOrigin origin = BlockOrigin::MALLOC;
 
   bool present() const { return address != nullptr; }
@@ -41,8 +47,8 @@ class ShadowModel {
   // A slot is read and written only by the thread that runs its op (executor.h).
   LiveBlock& slot(unsigned index) { return slots_[index]; }
 
-  // Records a block the target handed out. Returns false, filling *overlapped, when the bytes
-  // [address, address + max(size, 1)) meet a live block's.
+  // Records a block the target handed out. Returns false, filling *overlapped, when its usable
+  // bytes [address, address + max(usable, 1)) meet a live block's.
   bool admit(const LiveBlock& block, LiveBlock* overlapped);
   void retire(const LiveBlock& block);
 

@@ -18,6 +18,10 @@ child=$(dirname "$replay")/ha_fuzz_child
 expect_help "$child" --help
 expect_usage_error '^ha_fuzz_child: error: unexpected argument' "$child" --bogus
 expect_usage_error '^ha_fuzz_child: error: started without HARDALLOC_FUZZ_CHANNEL' "$child"
+for channel in 3,4 3,4,5x -1,4,5 3,,5 a,b,c 3,4,99999999999; do
+  expect_usage_error "^ha_fuzz_child: error: HARDALLOC_FUZZ_CHANNEL: '$channel' is not MEMFD,REQUEST_FD,REPLY_FD\$" \
+    env HARDALLOC_FUZZ_CHANNEL="$channel" "$child"
+done
 
 # A directory where a file is expected.
 expect_usage_error 'cannot read .*: Is a directory' "$replay" --to-text "$corpus"
@@ -54,8 +58,29 @@ expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: 'abc' is not a non-negative inte
   env HARDALLOC_FUZZ_LIVE_CAP_MB=abc "$replay" --quiet "$trace"
 expect_usage_error "HARDALLOC_FUZZ_TIMEOUT_MS: '-5'" env HARDALLOC_FUZZ_TIMEOUT_MS=-5 "$replay" --quiet "$trace"
 expect_usage_error "HARDALLOC_FUZZ_REUSE_CHILD: 'yes'" env HARDALLOC_FUZZ_REUSE_CHILD=yes "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: '0' is below the minimum 1" \
+  env HARDALLOC_FUZZ_LIVE_CAP_MB=0 "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: '99999999' is above the maximum" \
+  env HARDALLOC_FUZZ_LIVE_CAP_MB=99999999 "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_TIMEOUT_MS: '0' is below the minimum 1" \
+  env HARDALLOC_FUZZ_TIMEOUT_MS=0 "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_DIFF_SAMPLE: '0' is below the minimum 1" \
+  env HARDALLOC_FUZZ_DIFF_SAMPLE=0 "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_DIFF_SAMPLE: '1e3' is not a non-negative integer" \
+  env HARDALLOC_FUZZ_DIFF_SAMPLE=1e3 "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_IGNORE: 'bogus' is no finding class \\(errno-on-failure, null-on-satisfiable\\)" \
+  env HARDALLOC_FUZZ_IGNORE=bogus "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_IGNORE: '' is no finding class" \
+  env HARDALLOC_FUZZ_IGNORE=errno-on-failure, "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_CHILD: cannot run /nonexistent: No such file" \
+  env HARDALLOC_FUZZ_CHILD=/nonexistent "$replay" --quiet "$trace"
+expect_usage_error "HARDALLOC_FUZZ_CHILD: cannot run .*: Permission denied" \
+  env HARDALLOC_FUZZ_CHILD="$trace" "$replay" --quiet "$trace"
+expect_usage_error 'HARDALLOC_FUZZ_CHANNEL: is set by the preload runner for ha_fuzz_child, never by hand' \
+  env HARDALLOC_FUZZ_CHANNEL=3,4,5 "$replay" --quiet "$trace"
 expect_usage_error 'unknown variable HARDALLOC_FUZZ_TARGT' env HARDALLOC_FUZZ_TARGT=system "$replay" --quiet "$trace"
 expect_usage_error "unknown target 'jemalloc'" env HARDALLOC_FUZZ_TARGET=jemalloc "$replay" --quiet "$trace"
+expect_usage_error "unknown target 'jemalloc'" env HARDALLOC_FUZZ_DIFF=jemalloc "$replay" --quiet "$trace"
 # A library that is not an allocator, or not a library at all.
 expect_usage_error 'is not an allocator library: malloc resolves to' \
   env HARDALLOC_FUZZ_TARGET="$libz" "$replay" --random 1

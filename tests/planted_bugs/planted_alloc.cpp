@@ -32,8 +32,15 @@ enum class PlantedBug {
   UNLOCKED_CROSS_THREAD_FREE = 7,      // a free from another thread skips the lock
   ONE_CLASS_DOUBLE_PUSH = 8,           // every 16th free in the 48-byte class pushes the block twice
   UNLOCKED_REMOTE_FREE_ONE_CLASS = 9,  // the 64-byte class: another thread's free skips the lock
+  USABLE_SIZE_OVER = 10,               // malloc_usable_size says 16 bytes more than the block has
+  USABLE_RANGES_OVERLAP = 11,          // the 256-byte class serves requests up to 192 bytes at
+                                       // a 192-byte stride, yet reports 256 usable bytes
 };
 constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
+// The last two are invisible to a harness that uses only the requested bytes: realloc and the
+// blocks' headers keep to the true capacity, only malloc_usable_size lies. USABLE_SIZE_OVER's
+// extra 16 bytes are the next block's header; USABLE_RANGES_OVERLAP's reported 256 bytes run 48
+// bytes into the next block of the class, whose own request never reaches back.
 
 constexpr size_t HEADER_BYTES = 16;
 constexpr size_t ALIGN_BYTES = 16;
@@ -62,6 +69,10 @@ constexpr unsigned ONE_CLASS_DOUBLE_PUSH_PERIOD = 16;
 constexpr size_t UNLOCKED_REMOTE_FREE_BYTES = 64;
 constexpr int RACE_WINDOW_PAUSES = 5000;  // widens a race window so that 2 cores show it in seconds
 
+// USABLE_RANGES_OVERLAP: the class whose size is reported, and what its blocks really hold.
+constexpr size_t OVERLAP_CLASS_BYTES = 256;
+constexpr size_t OVERLAP_CAPACITY_BYTES = 192;
+
 pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 unsigned g_one_class_frees;            // guarded by g_lock
 FreeBlock* g_free_lists[CLASS_COUNT];  // guarded by g_lock
@@ -72,16 +83,23 @@ __thread uint32_t t_thread_tag;
 
 size_t class_size(unsigned index) { return index < 8 ? (index + 1) * 16 : size_t{256} << (index - 8); }
 
+bool overlap_class(unsigned index) {
+  return BUG == PlantedBug::USABLE_RANGES_OVERLAP && class_size(index) == OVERLAP_CLASS_BYTES;
+}
+
+// The bytes a block of the class really holds.
+size_t class_capacity(unsigned index) { return overlap_class(index) ? OVERLAP_CAPACITY_BYTES : class_size(index); }
+
 unsigned class_of(size_t size) {
   if (size <= 128) return size == 0 ? 0 : static_cast<unsigned>((size - 1) / 16);
   unsigned index = 8;
-  while (class_size(index) < size) ++index;
+  while (class_capacity(index) < size) ++index;
   return index;
 }
 
 size_t carve_stride(unsigned index) {
   if (BUG == PlantedBug::OVERLAPPING_CLASS && class_size(index) == 512) return 256;
-  return class_size(index) + HEADER_BYTES;
+  return class_capacity(index) + HEADER_BYTES;
 }
 
 Header* header_of(void* block) { return static_cast<Header*>(block) - 1; }
@@ -177,13 +195,14 @@ void* mapped_alloc(size_t size, size_t align) {
   return block;
 }
 
+// What the block really holds (malloc_usable_size may say otherwise: the planted bugs).
 size_t usable_bytes(void* pointer) {
   const Header* header = header_of(pointer);
   if (header->class_index == LARGE_CLASS) {
     const char* mapping = static_cast<const char*>(header->mapping);
     return static_cast<size_t>(mapping + *reinterpret_cast<const size_t*>(mapping) - static_cast<char*>(pointer));
   }
-  return class_size(header->class_index);
+  return class_capacity(header->class_index);
 }
 
 void* allocate(size_t size, size_t align, bool* recycled) {
@@ -286,8 +305,11 @@ __attribute__((visibility("default"))) void* pvalloc(size_t size) {
 __attribute__((visibility("default"))) size_t malloc_usable_size(void* pointer) {
   if (pointer == nullptr) return 0;
   const size_t usable = usable_bytes(pointer);
-  const bool under = BUG == PlantedBug::USABLE_SIZE_UNDER && usable >= 1024;
-  return under ? usable - HEADER_BYTES : usable;
+  const unsigned index = header_of(pointer)->class_index;
+  if (BUG == PlantedBug::USABLE_SIZE_UNDER && usable >= 1024) return usable - HEADER_BYTES;
+  if (BUG == PlantedBug::USABLE_SIZE_OVER) return usable + HEADER_BYTES;
+  if (index != LARGE_CLASS && overlap_class(index)) return class_size(index);
+  return usable;
 }
 
 }  // extern "C"
