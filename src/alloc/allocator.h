@@ -186,6 +186,9 @@ class Allocator {
 
   static void* dedicated_alloc(size_t size, size_t alignment, bool zero) {
     if (size > MAX_REQUEST) return fail_enomem();
+    // An aligned allocation may come here before the thread (or the process) has a heap: the
+    // process's secrets (the canary's) must exist before a block is written with them.
+    if (!Ops::process_init()) return fail_enomem();
     Ops::purge_if_due();
     Seg* s = Pool::acquire_dedicated(size + TAIL, alignment);
     if (s == nullptr) return fail_enomem();
