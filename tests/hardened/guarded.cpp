@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "case_arguments.h"
 #include "hardalloc.h"
 #include "opaque.h"
 
@@ -136,18 +137,6 @@ int run(const std::string& name, size_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::fprintf(stderr, "usage: hardened_guarded CASE [SIZE]\n");
-    return 2;
-  }
-  size_t size = 64;
-  if (argc == 3) {
-    char* end = nullptr;
-    size = std::strtoull(argv[2], &end, 10);
-    if (end == argv[2] || *end != '\0' || argv[2][0] == '-') {
-      std::fprintf(stderr, "hardened_guarded: SIZE must be a number of bytes, got '%s'\n", argv[2]);
-      return 2;
-    }
-  }
-  return run(argv[1], size);
+  const hardalloc_test::CaseArguments args = hardalloc_test::parse_case_arguments("hardened_guarded", argc, argv, 64);
+  return run(args.name, args.size);
 }

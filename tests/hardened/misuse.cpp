@@ -16,6 +16,7 @@
 #include <new>
 #include <string>
 
+#include "case_arguments.h"
 #include "opaque.h"
 
 namespace {
@@ -287,19 +288,7 @@ void run(const std::string& name, size_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::fprintf(stderr, "usage: hardened_misuse CASE [SIZE]\n");
-    return 2;
-  }
-  size_t size = 48;
-  if (argc == 3) {
-    char* end = nullptr;
-    size = std::strtoull(argv[2], &end, 10);
-    if (end == argv[2] || *end != '\0' || argv[2][0] == '-') {
-      std::fprintf(stderr, "hardened_misuse: SIZE must be a number of bytes, got '%s'\n", argv[2]);
-      return 2;
-    }
-  }
-  run(argv[1], size);
+  const hardalloc_test::CaseArguments args = hardalloc_test::parse_case_arguments("hardened_misuse", argc, argv, 48);
+  run(args.name, args.size);
   return 0;
 }
