@@ -35,10 +35,11 @@ void allocate_touch_and_free(std::size_t block_bytes) {
 }
 
 TEST(MallocTrim, ReleasesFreedMemoryAndReturnsOneThenZero) {
-  // Small, medium and the largest class (which the hardened build's canary word must not push
-  // out of the classes into a mapping of its own, released at once).
+  // Small, medium and the largest paged class (which the hardened build's canary word must not
+  // push out of the pages into a dedicated block, whose segment goes free at once and is purged
+  // on time, not by trim).
   for (std::size_t block_bytes :
-       {std::size_t{1024}, std::size_t{32} << 10, (std::size_t{1} << 20) - hardalloc_test::CANARY_BYTES}) {
+       {std::size_t{1024}, std::size_t{32} << 10, hardalloc_test::LARGEST_PAGED_BLOCK - hardalloc_test::CANARY_BYTES}) {
     SCOPED_TRACE(block_bytes);
     ha_malloc_trim(0);  // start from nothing to release
     allocate_touch_and_free(block_bytes);
