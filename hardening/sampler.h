@@ -32,11 +32,7 @@ class Sampler {
   uint64_t next_interval() {
     if (rate_ == 0) return UINT64_MAX;
     if (rate_ == 1) return 1;
-    uint64_t z = (random_state_ += 0x9E3779B97F4A7C15ull);  // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return 1 + z % (2 * rate_ - 1);
+    return 1 + splitmix64_next(random_state_) % (2 * rate_ - 1);
   }
 
   uint64_t countdown_ = UINT64_MAX;

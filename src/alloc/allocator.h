@@ -149,7 +149,7 @@ class Allocator {
     H* h = Ops::thread_heap();
     if (h == nullptr) return fail_enomem();
     if constexpr (SAMPLED) {
-      if (HA_UNLIKELY(h->sampler.should_sample()) && sample) {
+      if (sample && HA_UNLIKELY(h->sampler.should_sample())) {
         if (void* guarded = GuardedPool::allocate(size, MIN_BLOCK_BYTES)) return guarded;  // zeroed
       }
     }
@@ -224,9 +224,17 @@ class Allocator {
     return ptr;
   }
 
+  // A block for aligned_generic's in-page path: from a page, never the guarded pool (the
+  // sampling decision for the aligned allocation is taken once, above; and the page records an
+  // aligned address handed out inside a block).
+  static void* page_malloc(size_t size) {
+    if constexpr (SAMPLED) return malloc_generic(size, false, false);
+    return malloc(size);
+  }
+
   HA_NOINLINE static void* aligned_generic(size_t alignment, size_t size) {
     if constexpr (SAMPLED) {
-      H* h = tl_heap<Config>;  // the empty heap's sampler is shared: not used (malloc below samples)
+      H* h = tl_heap<Config>;  // the empty heap's sampler is shared: not used (a thread's first allocation)
       if (h != &g_empty_heap<Config> && HA_UNLIKELY(h->sampler.should_sample())) {
         if (void* guarded = GuardedPool::allocate(size, alignment)) return guarded;
       }
@@ -236,20 +244,11 @@ class Allocator {
     // address (the page then frees by block start, PAGE_HAS_ALIGNED).
     // Not for a late allocation: marking the page would race with other users of the late heap.
     if (alignment <= MAX_ALIGN_IN_PAGE && size + alignment - 1 <= PAGED_MAX && !tl_heap_done<Config>) {
-      void* p = malloc(size);
+      void* p = page_malloc(size);
       if (p == nullptr) return nullptr;
       if ((reinterpret_cast<uintptr_t>(p) & (alignment - 1)) == 0) return p;
       free(p);
-      if constexpr (SAMPLED) {
-        // The sampler chose this allocation: guard it, aligned. The over-allocation below must
-        // come from a page (its aligned address is recorded there), so it is not sampled.
-        if (GuardedPool::contains(p)) {
-          if (void* guarded = GuardedPool::allocate(size, alignment)) return guarded;
-        }
-        p = malloc_generic(size + alignment - 1, false, false);
-      } else {
-        p = malloc(size + alignment - 1);
-      }
+      p = page_malloc(size + alignment - 1);
       if (p == nullptr) return nullptr;
       void* aligned = reinterpret_cast<void*>(align_up(reinterpret_cast<uintptr_t>(p), alignment));
       if (aligned != p) {

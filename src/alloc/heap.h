@@ -82,12 +82,7 @@ struct Heap {
     for (auto& d : direct) d = &g_empty_page<Config>;
   }
 
-  uint64_t next_random() {  // splitmix64: free-list keys and the order of carved blocks
-    uint64_t z = (random_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t next_random() { return splitmix64_next(random_state); }  // free-list keys, carve order
 };
 
 // The heap every thread starts with: all its pages are the empty page, so its first malloc
