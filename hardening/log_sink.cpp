@@ -11,16 +11,15 @@ namespace {
 constexpr int STDERR_FD = 2;
 constexpr size_t PATH_CAPACITY = 1024 + 24;  // a log_path option plus ".PID"
 
-// Written once by log_sink_open, under g_options_lock and before options() publishes the options
-// (release); every printer reads the options first (acquire), so it sees the path.
+// Written once by log_sink_open, inside read_options (once) and before options() publishes the
+// options (release); every printer reads the options first (acquire), so it sees the path.
 char g_path[PATH_CAPACITY];
 // relaxed: set before the options are published (see above); later it only turns false (the file
 // could not be opened), and a reader that still sees true takes g_lock and checks again.
 std::atomic<bool> g_have_path{false};
 
-// The open file of this process, guarded by g_lock (cold paths only: a block of output). Lock
-// order: options() holds g_options_lock while it opens the sink and prints warnings, so g_lock
-// nests inside it; nothing under g_lock reads the options or takes another lock.
+// The open file of this process, guarded by g_lock (cold paths only: a block of output). Nothing
+// under g_lock reads the options or takes another lock.
 SpinLock g_lock;
 int g_fd = STDERR_FD;
 int g_fd_pid = 0;            // the process that opened g_fd; another pid means we are a fork child
@@ -94,9 +93,15 @@ bool log_sink_open(const char* path) {
   }
   // relaxed: this thread stored it (or reopen_locked did, under g_lock just released).
   if (!g_have_path.load(std::memory_order_relaxed)) return false;
-  os_register_fork_handlers(before_fork, after_fork_in_parent, after_fork_in_child);
+  // Once: a fork child may open the sink again (log_sink_forget_lock_after_fork), and a second
+  // registration would take g_lock twice before the next fork.
+  static bool fork_handlers_registered = false;  // only read_options (once) gets here
+  if (!fork_handlers_registered) os_register_fork_handlers(before_fork, after_fork_in_parent, after_fork_in_child);
+  fork_handlers_registered = true;
   return true;
 }
+
+void log_sink_forget_lock_after_fork() { g_lock.reset_after_fork(); }
 
 int log_fd() {
   // relaxed: a filter (the options' acquire made the path visible); checked again under g_lock.

@@ -3,7 +3,6 @@
 #include <atomic>
 
 #include "base/bits.h"
-#include "base/spin_lock.h"
 #include "base/writer.h"
 #include "hardening/log_sink.h"
 #include "os/os.h"
@@ -143,10 +142,35 @@ void warn_to_log(const char* message, size_t length) {
 void ignore_warning(const char*, size_t) {}
 
 Options g_options;
-// 0: not read yet, 1: being read, 2: ready. acquire/release: a reader that sees 2 sees the
-// parsed fields (the lazily-initialised-global trap of seed 002).
+// 0: not read yet, 2: ready. acquire/release: a reader that sees 2 sees the parsed fields (the
+// lazily-initialised-global trap of seed 002).
 std::atomic<int> g_options_state{0};
-SpinLock g_options_lock;
+// read_options runs once (os_once: pthread_once). Not a lock of ours: glibc counts forks, so a
+// fork child whose parent forked while another thread was reading the options reads them again
+// instead of waiting for a thread it does not have.
+OsOnce g_options_once = 0;
+bool g_options_read_started = false;  // written only inside read_options
+
+void read_options() {
+  if (g_options_read_started) {
+    // Only in such a fork child: the lost thread may have left the table half written and the
+    // log sink's lock held.
+    g_options = Options{};
+    log_sink_forget_lock_after_fork();
+  }
+  g_options_read_started = true;
+  if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
+    size_t length = 0;
+    while (text[length] != '\0') ++length;
+    // Twice: first for log_path alone, so that the warnings of the second pass reach the log.
+    parse_options(text, length, g_options, ignore_warning);
+    log_sink_open(g_options.log_path.text);
+    g_options = Options{};
+    parse_options(text, length, g_options, warn_to_log);
+  }
+  g_options_state.store(2, std::memory_order_release);  // publishes g_options and the log path
+  if (g_options.verbose) print_options(log_fd());
+}
 
 }  // namespace
 
@@ -173,23 +197,9 @@ size_t parse_options(const char* text, size_t length, Options& out, OptionWarnin
 }
 
 const Options& options() {
-  // acquire: pairs with the release below; a reader that sees 2 sees the parsed options.
+  // acquire: pairs with read_options' release; a reader that sees 2 sees the parsed options.
   if (HA_LIKELY(g_options_state.load(std::memory_order_acquire) == 2)) return g_options;
-  LockGuard guard(g_options_lock);
-  // relaxed: under g_options_lock, whose acquire ordered the last writer's store before us.
-  if (g_options_state.load(std::memory_order_relaxed) != 2) {
-    if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
-      size_t length = 0;
-      while (text[length] != '\0') ++length;
-      // Twice: first for log_path alone, so that the warnings of the second pass reach the log.
-      parse_options(text, length, g_options, ignore_warning);
-      log_sink_open(g_options.log_path.text);
-      g_options = Options{};
-      parse_options(text, length, g_options, warn_to_log);
-    }
-    g_options_state.store(2, std::memory_order_release);  // publishes g_options and the log path
-    if (g_options.verbose) print_options(log_fd());
-  }
+  os_once(&g_options_once, &read_options);  // pthread_once: its return orders read_options before us
   return g_options;
 }
 

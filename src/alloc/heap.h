@@ -70,7 +70,11 @@ struct Heap {
   // slow path (acquire exchange).
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
-  uint32_t slow_path_count = 0;
+  uint32_t purge_check_count = 0;  // slow paths and emptied pages, for purge_check
+  // Held by the owner while a list of remote frees is in flight (taken from a page's
+  // thread_free, not yet in its local_free); the fork prepare handler takes every live heap's,
+  // so no fork copies a list that only a thread the child lacks knows about.
+  SpinLock collect_lock;
   uint64_t random_state = 0;
   // In the live list or the free list of heaps (HeapOps, heap_pool_lock_).
   Heap* pool_next = nullptr;
@@ -130,7 +134,7 @@ class HeapOps {
   static P* find_page(H* h, size_t bin) {
     // relaxed: a filter; collect_unfull's acquire exchange does the synchronising.
     if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
-    if (++h->slow_path_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
+    purge_check(h);
     // Adopting abandoned segments may bring pages of this class; a bounded number per call keeps
     // one malloc from adopting every segment that exited threads left.
     for (int adopted = 0;; ++adopted) {
@@ -174,6 +178,24 @@ class HeapOps {
       update_direct(h, p->bin);
     }
     page_free(h, p);
+    retire_check(h);
+  }
+
+  // Every PURGE_CHECK_INTERVAL-th slow path or emptied page: purges what has expired.
+  static void purge_check(H* h) {
+    if (++h->purge_check_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
+  }
+
+  // The free path's part of the slow path, every PURGE_CHECK_INTERVAL-th page it frees (a kept
+  // page does not count: a malloc/free loop keeps its page and must not pay for this). A thread
+  // that only frees (a consumer, often one that adopted exited threads' segments by freeing into
+  // them) never reaches find_page, yet other threads free into its pages: their frees must be
+  // collected and its empty, kept and dirty pages given back, or its segments grow without bound.
+  // (Not the late heap's: it keeps no page, and its threads are exiting.)
+  static void retire_check(H* h) {
+    if (h == &late_heap_ || ++h->purge_check_count % PURGE_CHECK_INTERVAL != 0) return;
+    collect_all_pages(h, Keep::only_pages);
+    purge_expired(h, os_now_ms(), false);
   }
 
   // Gives a block back to its page: `block` is a block start (or a dedicated block) that the
@@ -268,9 +290,15 @@ class HeapOps {
   }
 
   // Returns free memory the heap holds: collects thread frees into every page, frees empty pages
-  // and, with force (or once their delay has passed), purges free pages and segments.
+  // and, with force (or once their delay has passed), purges free pages and segments. With force
+  // it first adopts every segment exited threads left (as mimalloc's forced collect does), so
+  // that their remote frees are collected and their empty pages freed now.
   static void collect(H* h, bool force) {
     if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);
+    if (force && h != &late_heap_) {
+      while (reclaim_one(h)) {
+      }
+    }
     collect_all_pages(h);
     purge_expired(h, os_now_ms(), force);
   }
@@ -321,19 +349,25 @@ class HeapOps {
   static SpinLock& late_lock() { return late_lock_; }
 
   // fork: no allocator lock may be held across fork(), so the prepare handler takes them all,
-  // the late heap's first (it is the one that nests). Two locks need no taking. Process init
-  // holds none (os_once). The options lock is taken only until the options are ready, and
-  // init_process reads them before it registers these handlers; a thread that saw them not
-  // ready may still hold it for its re-check, but the child sees them ready and never takes it.
-  // (Registered after the options, these handlers also run before the log sink's.)
+  // the late heap's first (it is the one that nests). Process init and the options hold no lock
+  // of ours: both run through os_once (pthread_once), which a fork child whose parent forked
+  // while another thread was inside runs again. (Registered after the options are read, these
+  // handlers also run before the log sink's.)
   static void lock_all_for_fork() {
     late_lock_.lock();
     heap_pool_lock_.lock();
     abandoned_lock_.lock();
+    // Every live heap's collect lock: their owners hold it only around a collection and take no
+    // other lock inside it.
+    for (H* h = live_heaps_.first; h != nullptr; h = h->pool_next) h->collect_lock.lock();
+    late_heap_.collect_lock.lock();
     Pool::lock_all_for_fork();
   }
   static void unlock_all_after_fork(bool child) {
     Pool::unlock_all_after_fork(child);
+    auto release = [child](SpinLock& lock) { child ? lock.reset_after_fork() : lock.unlock(); };
+    for (H* h = live_heaps_.first; h != nullptr; h = h->pool_next) release(h->collect_lock);
+    release(late_heap_.collect_lock);
     if (child) {
       abandoned_lock_.reset_after_fork();
       heap_pool_lock_.reset_after_fork();
@@ -400,15 +434,26 @@ class HeapOps {
     for (size_t i = lo; i <= block / 16; ++i) h->direct[i] = page;
   }
 
+  // A page's remote frees into its local_free, and a refill (which collects them first), each
+  // under the heap's collect_lock (see Heap::collect_lock; uncontended but for a fork).
+  static void collect_remote_frees(H* h, P* p) {
+    LockGuard guard(h->collect_lock);
+    p->collect_thread_free();
+  }
+  static void refill(H* h, P* p) {
+    LockGuard guard(h->collect_lock);
+    p->refill(carve_random(h));
+  }
+
   // Scans the class queue for a page with a free block; pages with nothing to give move to the
   // full queue on the way, so each page is looked at once per time it fills up.
   static P* page_with_free_block(H* h, size_t bin) {
     PageQueue<Config>& q = h->queues[bin];
     for (P* p = q.first; p != nullptr;) {
       P* next = p->next;
-      if (p->free == nullptr) p->refill(carve_random(h));
+      if (p->free == nullptr) refill(h, p);
       if (p->free != nullptr || move_to_full(h, p)) {
-        if (p->free == nullptr) p->refill(carve_random(h));
+        if (p->free == nullptr) refill(h, p);
         if (p != q.first) {
           q.remove(p);
           q.push_front(p);
@@ -586,14 +631,18 @@ class HeapOps {
     s->purge_mask = 0;
   }
 
-  // Collects thread frees into every page and frees the pages left with no live block.
-  static void collect_all_pages(H* h) {
+  // Collects thread frees into every page and frees the pages left with no live block (with
+  // Keep::only_pages, not the only page of a class: page_retire keeps that one, and purging
+  // frees it once its delay has passed).
+  enum class Keep : bool { none, only_pages };
+  static void collect_all_pages(H* h, Keep keep = Keep::none) {
     collect_unfull(h);
     for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
       for (P* p = h->queues[bin].first; p != nullptr;) {
         P* next = p->next;
-        p->collect_thread_free();
-        if (p->used.get() == 0) {
+        collect_remote_frees(h, p);
+        const bool only_page = p == h->queues[bin].first && next == nullptr;
+        if (p->used.get() == 0 && !(keep == Keep::only_pages && only_page)) {
           h->queues[bin].remove(p);
           page_free(h, p);
         }
@@ -603,7 +652,7 @@ class HeapOps {
     }
     for (P* p = h->full.first; p != nullptr;) {
       P* next = p->next;
-      p->collect_thread_free();
+      collect_remote_frees(h, p);
       if (p->used.get() == 0) {
         h->full.remove(p);
         page_free(h, p);
@@ -683,8 +732,9 @@ class HeapOps {
   // between taking TF_FULL and end_notify is gone too: its TF_NOTIFYING is cleared, and the hint
   // it may not have sent is raised. The lists walked here were consistent at fork (the prepare
   // handler held their locks); the child has one thread, so the abandoned list's lock taken
-  // inside the walk cannot deadlock. A thread stopped inside its own slow path at fork may leave
-  // one block or one segment it was taking unaccounted: a leak, never a block handed out twice.
+  // inside the walk cannot deadlock. No list of remote frees is in flight (collect_lock); a thread
+  // stopped inside malloc or free at fork may leave the one block it was handing out or taking
+  // back, or the one segment it was taking, unaccounted: a leak, never a block handed out twice.
   static void orphan_other_heaps_after_fork() {
     H* survivor = tl_heap<Config>;
     Pool::for_each_paged([survivor](Seg& s) {
@@ -771,7 +821,7 @@ class HeapOps {
       if (!p.in_use) continue;
       p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
       p.set_flags(p.flags.get(), h);
-      p.collect_thread_free();
+      collect_remote_frees(h, &p);
       if (p.used.get() == 0) {
         // Once the segment is released another thread may take it: touch nothing of it then.
         if (page_free(h, &p)) return;

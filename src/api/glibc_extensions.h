@@ -28,7 +28,8 @@ struct GlibcExtensions {
   // glibc releases the free memory at the top of each arena, keeping `pad` bytes. hardalloc has
   // no heap top, so `pad` is ignored: the calling thread's heap collects the blocks other threads
   // freed into it and frees its empty pages, then its free pages and every free segment of the
-  // process are purged now rather than after purge_delay_ms. Other threads' heaps are owned by
+  // process are purged now rather than after purge_delay_ms; the segments exited threads left
+  // are adopted first (a forced collect). Live threads' heaps are owned by
   // their threads and cannot be collected from here; their memory goes back after the purge
   // delay or when they call malloc_trim themselves. Returns 1 when the process's committed
   // memory went down across the call (as glibc: 1 if memory was released), else 0; a concurrent
