@@ -14,58 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "fork_child_exit.h"
 #include "patterned_block.h"
-#include "patterned_churn.h"
 #include "stats_snapshot.h"
 
 namespace {
 
 using namespace hardalloc_test;
-
-constexpr unsigned CHILD_DEADLINE_SECONDS = 10;  // a child still running by then is deadlocked
-
-// Exit codes of the children, so that the parent can say what went wrong.
-enum ChildExit : int {
-  CHILD_OK = 0,
-  CHILD_ALLOCATION_FAILED = 3,
-  CHILD_BLOCK_CORRUPT = 4,
-  CHILD_NOTHING_ABANDONED = 5,
-  CHILD_LOST_HEAP_KEPT = 6,
-  CHILD_SEGMENTS_NOT_RECLAIMED = 7,
-  CHILD_SEGMENTS_GREW = 8,
-  CHILD_KILLED = 100,  // plus the signal number
-};
-
-std::string signal_text(int signal_number) {
-  return signal_number == SIGALRM ? "deadlocked (alarm)" : "killed by signal " + std::to_string(signal_number);
-}
-
-// What a child's wait status says; a child that reports its own child's signal exits with
-// CHILD_KILLED plus the signal number.
-std::string describe(int wait_status) {
-  if (WIFSIGNALED(wait_status)) return signal_text(WTERMSIG(wait_status));
-  const int code = WEXITSTATUS(wait_status);
-  if (code > CHILD_KILLED) return "its child " + signal_text(code - CHILD_KILLED);
-  return "exit code " + std::to_string(code);
-}
-
-int wait_for(pid_t child) {
-  int wait_status = 0;
-  return waitpid(child, &wait_status, 0) == child ? wait_status : -1;
-}
-
-// The fork child's check that it can allocate, as an exit code.
-int allocate_and_check() {
-  switch (churn_patterned_on_two_threads(200)) {
-    case ChurnResult::allocation_failed:
-      return CHILD_ALLOCATION_FAILED;
-    case ChurnResult::block_corrupt:
-      return CHILD_BLOCK_CORRUPT;
-    case ChurnResult::ok:
-      break;
-  }
-  return CHILD_OK;
-}
 
 // Runs in a fresh copy of the test process: starts threads whose first hardalloc call is a
 // malloc and forks while they are in it. Returns what the grandchild's wait status says.
@@ -83,7 +38,7 @@ int fork_during_first_allocations() {
   const pid_t child = fork();
   if (child == 0) {
     alarm(CHILD_DEADLINE_SECONDS);
-    _exit(allocate_and_check());
+    _exit(churn_in_child(200));
   }
   const int wait_status = wait_for(child);
   for (std::thread& starter : starters) starter.join();

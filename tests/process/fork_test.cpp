@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "fork_child_exit.h"
 #include "patterned_block.h"
-#include "patterned_churn.h"
 #include "size_mix.h"
 
 namespace {
@@ -21,15 +21,6 @@ using namespace hardalloc_test;
 
 constexpr int FORK_COUNT = 300;
 constexpr std::size_t BUSY_THREAD_COUNT = 3;
-constexpr unsigned CHILD_DEADLINE_SECONDS = 10;  // a child still running by then is deadlocked
-
-// Exit codes of the child, so the parent can say what went wrong.
-enum ChildExit : int {
-  CHILD_OK = 0,
-  CHILD_INHERITED_BLOCK_CORRUPT = 2,
-  CHILD_ALLOCATION_FAILED = 3,
-  CHILD_OWN_BLOCK_CORRUPT = 4,
-};
 
 // Allocates and frees blocks of every size range until told to stop.
 void allocate_busily(const std::atomic<bool>& stop, std::uint64_t seed) {
@@ -58,14 +49,7 @@ int child_main(void* inherited_block) {
   if (!free_patterned(inherited_block).intact()) {
     return CHILD_INHERITED_BLOCK_CORRUPT;
   }
-  switch (churn_patterned_on_two_threads(100)) {
-    case ChurnResult::allocation_failed:
-      return CHILD_ALLOCATION_FAILED;
-    case ChurnResult::block_corrupt:
-      return CHILD_OWN_BLOCK_CORRUPT;
-    case ChurnResult::ok:
-      break;
-  }
+  if (const int churned = churn_in_child(100); churned != CHILD_OK) return churned;
   auto* huge = static_cast<char*>(ha_malloc(HUGE_SIZES.min_bytes));
   if (huge == nullptr) {
     return CHILD_ALLOCATION_FAILED;
@@ -91,15 +75,10 @@ TEST(Fork, ChildOfBusyMultithreadedParentCanAllocate) {
       _exit(child_main(inherited_block));
     }
     EXPECT_TRUE(free_patterned(inherited_block).intact());
-    int wait_status = 0;
-    ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+    const int wait_status = wait_for(child);
+    ASSERT_NE(wait_status, -1);
     const bool exited_ok = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CHILD_OK;
-    EXPECT_TRUE(exited_ok) << "fork " << fork_index << ": "
-                           << (WIFSIGNALED(wait_status)
-                                   ? (WTERMSIG(wait_status) == SIGALRM
-                                          ? std::string("child deadlocked")
-                                          : "child killed by signal " + std::to_string(WTERMSIG(wait_status)))
-                                   : "child exit code " + std::to_string(WEXITSTATUS(wait_status)));
+    EXPECT_TRUE(exited_ok) << "fork " << fork_index << ": child " << describe(wait_status);
     failed_children += !exited_ok;
   }
   stop.store(true, std::memory_order_relaxed);
