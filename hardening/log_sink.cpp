@@ -84,24 +84,26 @@ void after_fork_in_child() {
 
 bool log_sink_open(const char* path) {
   if (path == nullptr || path[0] == '\0') return true;
+  // The fork handlers before g_lock is first taken, so that no fork copies it held. Once, the
+  // flag set first: a fork child whose parent forked while another thread was in here opens the
+  // sink again (read_options runs again there), and a second registration would take g_lock
+  // twice at its next fork.
+  static bool fork_handlers_registered = false;  // only read_options (once) gets here
+  if (!fork_handlers_registered) {
+    fork_handlers_registered = true;
+    os_register_fork_handlers(before_fork, after_fork_in_parent, after_fork_in_child);
+  }
   copy_text(g_path, 0, sizeof(g_path), path);
   // relaxed: published with the options (release in options(), see above).
   g_have_path.store(true, std::memory_order_relaxed);
   {
     LockGuard guard(g_lock);
-    reopen_locked();
+    // In such a child the sink's own fork handler may have opened this process's file already.
+    if (g_fd == STDERR_FD || g_fd_pid != os_pid()) reopen_locked();
   }
   // relaxed: this thread stored it (or reopen_locked did, under g_lock just released).
-  if (!g_have_path.load(std::memory_order_relaxed)) return false;
-  // Once: a fork child may open the sink again (log_sink_forget_lock_after_fork), and a second
-  // registration would take g_lock twice before the next fork.
-  static bool fork_handlers_registered = false;  // only read_options (once) gets here
-  if (!fork_handlers_registered) os_register_fork_handlers(before_fork, after_fork_in_parent, after_fork_in_child);
-  fork_handlers_registered = true;
-  return true;
+  return g_have_path.load(std::memory_order_relaxed);
 }
-
-void log_sink_forget_lock_after_fork() { g_lock.reset_after_fork(); }
 
 int log_fd() {
   // relaxed: a filter (the options' acquire made the path visible); checked again under g_lock.

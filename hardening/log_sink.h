@@ -19,10 +19,6 @@ namespace hardalloc {
 // opened; output then stays on stderr.
 bool log_sink_open(const char* path);
 
-// Only for a fork child whose parent forked while another thread was opening the sink (inside
-// options()): that thread's hold on the sink's lock is forgotten, so the child can open it again.
-void log_sink_forget_lock_after_fork();
-
 // The descriptor this process writes its blocks to. With a log path it is reopened as PATH.PID
 // after fork (a new pid), and when the program closed or reused the descriptor.
 int log_fd();

@@ -152,12 +152,10 @@ OsOnce g_options_once = 0;
 bool g_options_read_started = false;  // written only inside read_options
 
 void read_options() {
-  if (g_options_read_started) {
-    // Only in such a fork child: the lost thread may have left the table half written and the
-    // log sink's lock held.
-    g_options = Options{};
-    log_sink_forget_lock_after_fork();
-  }
+  // Only in such a fork child: the lost thread may have left the table half written (the log
+  // sink's lock it cannot have held: the sink's fork handlers take it, registered before its
+  // first use).
+  if (g_options_read_started) g_options = Options{};
   g_options_read_started = true;
   if (const char* text = os_getenv("HARDALLOC_OPTIONS")) {
     size_t length = 0;

@@ -70,7 +70,8 @@ struct Heap {
   // slow path (acquire exchange).
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
-  uint32_t purge_check_count = 0;  // slow paths and emptied pages, for purge_check
+  uint32_t purge_check_count = 0;  // slow paths, freed pages and adoptions (purge_check, retire_check)
+  uint64_t next_upkeep_ms = 0;     // retire_check walks the pages again from then on
   // Held by the owner while a list of remote frees is in flight (taken from a page's
   // thread_free, not yet in its local_free); the fork prepare handler takes every live heap's,
   // so no fork copies a list that only a thread the child lacks knows about.
@@ -163,17 +164,7 @@ class HeapOps {
       h->full.remove(p);
     } else {
       PageQueue<Config>& q = h->queues[p->bin];
-      if (q.first == p && q.last == p && h != &late_heap_ &&
-          (!RELEASE_LARGE_AT_ONCE || page_kind_of_bin(p->bin) != PageKind::large)) {
-        // Keep the only page of a class, so that a malloc/free loop does not take and return a
-        // page each time; the next purge pass frees it if it is still empty then. A large page
-        // is a whole segment: it goes back to the pool at once, where the next large block of
-        // any class takes it while its memory is still warm (not with block_states, whose
-        // double-free check needs the page until the quarantine keeps freed blocks itself).
-        const uint64_t deadline = Pool::now_plus_delay();
-        if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
-        return;
-      }
+      if (keeps_empty_page(h, p)) return;
       q.remove(p);
       update_direct(h, p->bin);
     }
@@ -181,21 +172,43 @@ class HeapOps {
     retire_check(h);
   }
 
+  // Whether the heap keeps `p`, just emptied, in its queue, and if so, when it goes: the only
+  // page of a class is kept, so that a malloc/free loop does not take and return a page each
+  // time; the next purge pass frees it if it is still empty then. A large page is a whole
+  // segment: it goes back to the pool at once, where the next large block of any class takes it
+  // while its memory is still warm (not with block_states, whose double-free check needs the
+  // page until the quarantine keeps freed blocks itself).
+  static bool keeps_empty_page(H* h, P* p) {
+    const PageQueue<Config>& q = h->queues[p->bin];
+    if (q.first != p || q.last != p || h == &late_heap_ ||
+        (RELEASE_LARGE_AT_ONCE && page_kind_of_bin(p->bin) == PageKind::large))
+      return false;
+    const uint64_t deadline = Pool::now_plus_delay();
+    if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
+    return true;
+  }
+
   // Every PURGE_CHECK_INTERVAL-th slow path or emptied page: purges what has expired.
   static void purge_check(H* h) {
     if (++h->purge_check_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
   }
 
-  // The free path's part of the slow path, every PURGE_CHECK_INTERVAL-th page it frees (a kept
-  // page does not count: a malloc/free loop keeps its page and must not pay for this). A thread
-  // that only frees (a consumer, often one that adopted exited threads' segments by freeing into
-  // them) never reaches find_page, yet other threads free into its pages: their frees must be
-  // collected and its empty, kept and dirty pages given back, or its segments grow without bound.
-  // (Not the late heap's: it keeps no page, and its threads are exiting.)
+  // The free path's part of the slow path, every PURGE_CHECK_INTERVAL-th page it frees or
+  // segment it adopts by freeing into it (a kept page does not count: a malloc/free loop keeps
+  // its page and must not pay for this). A thread that only frees (a consumer, often one that
+  // adopted exited threads' segments by freeing into them) never reaches find_page, yet other
+  // threads free into its pages: their frees must be collected and its empty, kept and dirty
+  // pages given back, or its segments grow without bound. The walk over the heap's pages runs at
+  // most once per UPKEEP_INTERVAL_MS, so a heap of many pages freeing large blocks does not scan
+  // them all every few frees. (Not the late heap's: it keeps no page, its threads are exiting.)
   static void retire_check(H* h) {
     if (h == &late_heap_ || ++h->purge_check_count % PURGE_CHECK_INTERVAL != 0) return;
-    collect_all_pages(h, Keep::only_pages);
-    purge_expired(h, os_now_ms(), false);
+    const uint64_t now_ms = os_now_ms();
+    if (now_ms >= h->next_upkeep_ms) {
+      h->next_upkeep_ms = now_ms + UPKEEP_INTERVAL_MS;
+      collect_all_pages(h, Keep::only_pages);
+    }
+    purge_expired(h, now_ms, false);
   }
 
   // Gives a block back to its page: `block` is a block start (or a dedicated block) that the
@@ -210,16 +223,21 @@ class HeapOps {
     H* h = tl_heap<Config>;
     H* owner = s->owner.load(std::memory_order_relaxed);  // relaxed: only compared with our heap
     LockGuard late;                                       // held when the late heap adopts the segment
+    bool adopted = false;
     if (owner != h) {
       if (owner != nullptr || (h = try_reclaim_on_free(s, &late)) == nullptr) {
         if (page->push_thread(block)) notify_owner(page);  // took TF_FULL: tell the owner
         return;
       }
+      adopted = true;
     }
     if (page->push_local(block) == 0)
       page_retire(h, page);
     else if (page->flags.get() & PAGE_IN_FULL)
       unfull(h, page);
+    // A consumer grows only by adopting: its adoptions count towards its upkeep too, since other
+    // threads' frees into the pages it adopted need not empty any page by its own frees.
+    if (adopted) retire_check(h);
   }
 
   // Mitigation::quarantine: a freed block (checked, marked free, filled) waits in the calling
@@ -434,14 +452,15 @@ class HeapOps {
     for (size_t i = lo; i <= block / 16; ++i) h->direct[i] = page;
   }
 
-  // A page's remote frees into its local_free, and a refill (which collects them first), each
-  // under the heap's collect_lock (see Heap::collect_lock; uncontended but for a fork).
+  // A page's remote frees into its local_free, under the heap's collect_lock (Heap::collect_lock;
+  // uncontended but for a fork), taken only when there is a list to take.
   static void collect_remote_frees(H* h, P* p) {
+    if (!p->has_thread_free()) return;
     LockGuard guard(h->collect_lock);
     p->collect_thread_free();
   }
   static void refill(H* h, P* p) {
-    LockGuard guard(h->collect_lock);
+    collect_remote_frees(h, p);
     p->refill(carve_random(h));
   }
 
@@ -632,8 +651,7 @@ class HeapOps {
   }
 
   // Collects thread frees into every page and frees the pages left with no live block (with
-  // Keep::only_pages, not the only page of a class: page_retire keeps that one, and purging
-  // frees it once its delay has passed).
+  // Keep::only_pages, not one that keeps_empty_page keeps, as page_retire would).
   enum class Keep : bool { none, only_pages };
   static void collect_all_pages(H* h, Keep keep = Keep::none) {
     collect_unfull(h);
@@ -641,8 +659,7 @@ class HeapOps {
       for (P* p = h->queues[bin].first; p != nullptr;) {
         P* next = p->next;
         collect_remote_frees(h, p);
-        const bool only_page = p == h->queues[bin].first && next == nullptr;
-        if (p->used.get() == 0 && !(keep == Keep::only_pages && only_page)) {
+        if (p->used.get() == 0 && !(keep == Keep::only_pages && keeps_empty_page(h, p))) {
           h->queues[bin].remove(p);
           page_free(h, p);
         }
@@ -874,6 +891,8 @@ class HeapOps {
   static constexpr size_t HEAP_CHUNK_BYTES = 256 * KiB;
   // How often, in slow-path calls, a heap checks whether a purge is due.
   static constexpr uint32_t PURGE_CHECK_INTERVAL = 64;
+  // How often, at most, the free path's upkeep walks a heap's pages (retire_check).
+  static constexpr uint64_t UPKEEP_INTERVAL_MS = 10;
   static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
   static inline SpinLock heap_pool_lock_;
   static constinit inline H late_heap_{};

@@ -196,11 +196,10 @@ struct alignas(128) Page {
     }
     return count;
   }
-  // Refills an empty `free` from local_free (after collecting thread_free) or, failing that, by
-  // carving fresh blocks (`random` orders them under Mitigation::quarantine). Leaves `free`
-  // empty only when the page is full.
+  // Refills an empty `free` from local_free (the caller collects thread_free first: under its
+  // heap's collect_lock) or, failing that, by carving fresh blocks (`random` orders them under
+  // Mitigation::quarantine). Leaves `free` empty only when the page is full.
   void refill(uint64_t random) {
-    collect_thread_free();
     if (local_free != nullptr) {
       free = local_free;
       local_free = nullptr;

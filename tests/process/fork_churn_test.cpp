@@ -82,7 +82,10 @@ TEST(ForkChurn, ForkWhileOtherThreadsAllocateLeavesEveryBlockAccountedFor) {
   for (int round = 0; round < FORK_COUNT && failures < 5; ++round) {
     std::this_thread::sleep_for(std::chrono::microseconds(random() % 20000));
     const pid_t child = fork();
-    ASSERT_NE(child, -1);
+    if (child == -1) {
+      ADD_FAILURE() << "fork " << round << " failed";  // the traders are still to be stopped
+      break;
+    }
     if (child == 0) {
       alarm(CHILD_DEADLINE_SECONDS);
       _exit(check_child(slots));

@@ -3,7 +3,8 @@
 // first_allocation_probe, in which many threads make hardalloc's first allocation at once, in
 // fresh processes, on the fast and the hardened build; under the tsan preset the probe is
 // instrumented too, and a race reported there fails it. HARDALLOC_OPTIONS names an unknown
-// option, whose warning must appear exactly once: the options were read once.
+// option, whose warning must appear exactly once: the options were read once (by the library's
+// constructor, before the probe's threads start).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
