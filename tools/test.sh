@@ -13,9 +13,10 @@ format and lint (tools/lint.sh), then builds and tests four presets:
   fuzz     a short libFuzzer smoke of every fuzzer (ASan+UBSan)
 After each preset it prints how many tests were skipped, and why.
 
-It took 1146 s from a fresh clone at the last measurement (2 cores shared with other work;
+It took 1346 s from a fresh clone at the last full measurement (2 cores shared with builds;
 340-432 s before the hardened library's tests, 888-905 s before the guard_all preload runs;
-more when ccache is cold).
+more when ccache is cold). The tsan preset takes about 4 minutes of it (its build with the
+fuzzing suite 104 s with ccache warm, its tests 137-144 s).
 
   --quick   a first check: the release preset only, no lint (about 4 minutes, plus up to 6
             for the guard_all preload runs: 330 s one after another)
