@@ -1,6 +1,6 @@
 // Properties that must hold for any request: results aligned and large enough, realloc keeps
 // the prefix, calloc zeroes, and a random sequence of allocations and frees keeps every live
-// block disjoint from the others and intact.
+// block disjoint from the others and intact, up to its usable size.
 #include <gtest/gtest.h>
 #include <hardalloc.h>
 #include <rapidcheck.h>
@@ -89,33 +89,38 @@ RC_GTEST_PROP(AllocationProperties, CallocZeroesRecycledMemory, ()) {
 
 struct LiveBlock {
   char* address;
-  std::size_t size_bytes;
+  std::size_t usable_bytes;  // what malloc_usable_size reports: the block's range
   std::uint64_t seed;
 };
 
 bool overlap(const LiveBlock& a, const LiveBlock& b) {
-  return address_of(a.address) < address_of(b.address) + b.size_bytes &&
-         address_of(b.address) < address_of(a.address) + a.size_bytes;
+  return address_of(a.address) < address_of(b.address) + b.usable_bytes &&
+         address_of(b.address) < address_of(a.address) + a.usable_bytes;
 }
 
 bool intact(const LiveBlock& block) {
-  return first_pattern_mismatch(block.address, block.size_bytes, block.seed) == block.size_bytes;
+  return first_pattern_mismatch(block.address, block.usable_bytes, block.seed) == block.usable_bytes;
 }
 
 RC_GTEST_PROP(AllocationProperties, LiveBlocksStayDisjointAndIntact, ()) {
   // Each step allocates a block of the given size or frees the live block at that index
-  // (modulo the live count). A new block must overlap no live one; a block must still hold its
-  // pattern when it is freed, so a stray write anywhere is caught by the end.
+  // (modulo the live count). Every block is used up to its usable size, as malloc_usable_size
+  // allows a program to (glibc's manual: the bytes may be written), so the usable ranges are what
+  // must not overlap and what must stay intact: a new block must overlap no live one, and a
+  // block must still hold its pattern when it is freed, so a stray write anywhere is caught.
   const auto steps = *rc::gen::container<std::vector<std::pair<bool, std::size_t>>>(
       rc::gen::pair(rc::gen::arbitrary<bool>(), request_size()));
   std::vector<LiveBlock> live;
   std::uint64_t seed = 1;
   for (const auto& [allocate, value] : steps) {
     if (allocate || live.empty()) {
-      const LiveBlock block{static_cast<char*>(ha_malloc(value)), value, ++seed};
-      RC_ASSERT(allocated(block.address));
+      char* address = static_cast<char*>(ha_malloc(value));
+      RC_ASSERT(allocated(address));
+      const std::size_t usable_bytes = ha_malloc_usable_size(address);
+      RC_ASSERT(usable_bytes >= value);
+      const LiveBlock block{address, usable_bytes, ++seed};
       RC_ASSERT(std::none_of(live.begin(), live.end(), [&](const LiveBlock& other) { return overlap(block, other); }));
-      fill_pattern(block.address, block.size_bytes, block.seed);
+      fill_pattern(block.address, block.usable_bytes, block.seed);
       live.push_back(block);
     } else {
       const std::size_t index = value % live.size();
