@@ -559,7 +559,6 @@ class HeapOps {
     p.set_flags(0, h);
     p.reset_thread_free();                       // a free page has no live block, so no other thread touches it now
     p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
-    p.in_use = true;
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
     if (p.area_is_zero) Pool::commit(s, area);
@@ -570,8 +569,15 @@ class HeapOps {
       os_protect(p.area + area - GUARD, GUARD);
       s->guarded_pages |= bit;
     }
+    // Last, the segment counts the page, then the page says it is in use, and the compiler may
+    // not reorder them: a fork child whose parent was in here gets a counted page nobody uses (a
+    // leak), never a page in use that is half set up, or that the segment does not count (which
+    // would let the segment go back to the pool, and be unmapped, under it). page_free undoes
+    // the two in the mirror order.
     s->used_mask |= bit;
     ++s->used_pages;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    p.in_use = true;
     g_stat_counters<Config>.page_bytes_in_use.add(area);
   }
 
@@ -582,6 +588,7 @@ class HeapOps {
     const size_t area = page_area_bytes(s, index);
     p->wait_notified();  // a remote freer may still be telling us about this page
     p->in_use = false;
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // before the segment stops counting it (init_page)
     p->block_size.set(0);
     // relaxed: no live block, so no remote freer reads it; the next init_page publishes anew.
     p->heap.store(nullptr, std::memory_order_relaxed);

@@ -3,6 +3,7 @@
 // status. Shared by the fork tests; header-only (the ha_* calls bind to the test's library).
 #pragma once
 
+#include <execinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,25 @@ inline int churn_in_child(int count) {
       break;
   }
   return CHILD_OK;
+}
+
+// A crash in a child shows where it happened: SIGSEGV and SIGBUS print a backtrace (raw
+// addresses and symbols, no allocation) on stderr, then end the child by the same signal. Call in
+// the parent first: the first backtrace() loads the unwinder, which must not happen in a child.
+inline void install_crash_backtrace() {
+  void* frames[4];
+  backtrace(frames, 4);
+  struct sigaction action {};
+  action.sa_handler = [](int signal_number) {
+    void* crash_frames[64];
+    static const char header[] = "fork child crashed; backtrace:\n";
+    (void)!write(STDERR_FILENO, header, sizeof header - 1);
+    backtrace_symbols_fd(crash_frames, backtrace(crash_frames, 64), STDERR_FILENO);
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+  };
+  sigaction(SIGSEGV, &action, nullptr);
+  sigaction(SIGBUS, &action, nullptr);
 }
 
 inline std::string signal_text(int signal_number) {

@@ -73,6 +73,7 @@ int check_child(Slots& slots) {
 
 TEST(ForkChurn, ForkWhileOtherThreadsAllocateLeavesEveryBlockAccountedFor) {
   const LiveBlockCensus before = settled_census();
+  install_crash_backtrace();  // inherited by every child
   Slots slots;
   std::atomic<bool> done{false};
   std::vector<std::thread> traders;
