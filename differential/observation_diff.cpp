@@ -1,5 +1,6 @@
 #include "observation_diff.h"
 
+#include <cerrno>
 #include <cstring>
 
 namespace hafuzz {
@@ -16,25 +17,37 @@ bool asks_for_zero_bytes(const Op& op) {
   return op.size == 0 || (has_count && op.count == 0);
 }
 
-bool is_zero_size_allocation(const Op& op) {
+bool is_zero_size_allocation(const Op& op, const Observation&, const Observation&) {
   return (op_info(op.kind).fields & FIELD_SIZE) && !is_reallocation(op) && asks_for_zero_bytes(op);
 }
 
-bool is_realloc_to_zero(const Op& op) { return is_reallocation(op) && asks_for_zero_bytes(op); }
+bool is_realloc_to_zero(const Op& op, const Observation&, const Observation&) {
+  return is_reallocation(op) && asks_for_zero_bytes(op);
+}
 
-bool has_non_power_of_two_alignment(const Op& op) {
+bool has_non_power_of_two_alignment(const Op& op, const Observation&, const Observation&) {
   return (op.kind == OpKind::ALIGNED_ALLOC || op.kind == OpKind::MEMALIGN) && !is_power_of_two(op.align);
 }
 
-bool is_aligned_alloc_with_odd_size(const Op& op) {
+bool is_aligned_alloc_with_odd_size(const Op& op, const Observation&, const Observation&) {
   return op.kind == OpKind::ALIGNED_ALLOC && op.align != 0 && op.size % op.align != 0;
 }
 
-bool has_alignment_above_required(const Op& op) {
+bool has_alignment_above_required(const Op& op, const Observation&, const Observation&) {
   return takes_alignment(op) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
 }
 
-bool has_alignment_below_pointer(const Op& op) { return takes_alignment(op) && op.align < sizeof(void*); }
+bool has_alignment_below_pointer(const Op& op, const Observation&, const Observation&) {
+  return takes_alignment(op) && op.align < sizeof(void*);
+}
+
+// Both returned a block and the only difference is that one of them left ENOMEM in errno.
+bool enomem_left_by_success(const Op&, const Observation& first, const Observation& second) {
+  const auto left_enomem = [](const Observation& o) { return (o.flags & ERRNO_CHANGED) && o.error_number == ENOMEM; };
+  const auto clean = [](const Observation& o) { return !(o.flags & ERRNO_CHANGED); };
+  return first.outcome == Outcome::BLOCK && second.outcome == Outcome::BLOCK &&
+         ((left_enomem(first) && clean(second)) || (clean(first) && left_enomem(second)));
+}
 
 }  // namespace
 
@@ -55,13 +68,30 @@ const AllowedDifference ALLOWED_DIFFERENCES[] = {
     {"alignment below sizeof(void*)", has_alignment_below_pointer,
      "aligned_alloc and memalign may accept or reject it; posix_memalign must reject it "
      "(its shadow model checks EINVAL on each side)"},
+    {"ENOMEM left in errno by a success", enomem_left_by_success,
+     "C17 7.5p3 lets a successful call write errno; glibc 2.36's sysmalloc leaves sbrk's ENOMEM "
+     "when the heap cannot grow in place and it maps the memory instead (seen here beside "
+     "hardalloc's mappings); any other errno written by a success is a divergence"},
 };
 const unsigned ALLOWED_DIFFERENCE_COUNT = sizeof(ALLOWED_DIFFERENCES) / sizeof(ALLOWED_DIFFERENCES[0]);
 
+namespace {
+
+std::string errno_text(int error_number) {
+  const char* name = error_number == 0 ? "not set" : strerrorname_np(error_number);
+  return "errno " + std::to_string(error_number) + " (" + (name ? name : "?") + ")";
+}
+
+}  // namespace
+
 std::string describe_observation(const Observation& observation) {
   switch (observation.outcome) {
-    case Outcome::BLOCK:
-      return "a block";
+    case Outcome::BLOCK: {
+      std::string text = "a block";
+      if (observation.flags & MOVED) text += " (moved)";
+      if (observation.flags & ERRNO_CHANGED) text += ", wrote " + errno_text(observation.error_number);
+      return text;
+    }
     case Outcome::SKIPPED:
       return "skipped";
     case Outcome::UNSUPPORTED:
@@ -69,13 +99,12 @@ std::string describe_observation(const Observation& observation) {
     case Outcome::NO_BLOCK:
       break;
   }
-  const char* name = strerrorname_np(observation.error_number);
-  return "NULL, errno " + std::to_string(observation.error_number) + " (" + (name ? name : "?") + ")";
+  return "NULL, " + errno_text(observation.error_number);
 }
 
-const AllowedDifference* allowed_difference_for(const Op& op) {
+const AllowedDifference* allowed_difference_for(const Op& op, const Observation& first, const Observation& second) {
   for (unsigned r = 0; r < ALLOWED_DIFFERENCE_COUNT; ++r) {
-    if (ALLOWED_DIFFERENCES[r].applies(op)) return &ALLOWED_DIFFERENCES[r];
+    if (ALLOWED_DIFFERENCES[r].applies(op, first, second)) return &ALLOWED_DIFFERENCES[r];
   }
   return nullptr;
 }
@@ -84,11 +113,12 @@ Comparison compare_observations(const Op& op, const Observation& first, const Ob
                                 const AllowedDifference** rule) {
   const auto compared = [](Outcome outcome) { return outcome == Outcome::BLOCK || outcome == Outcome::NO_BLOCK; };
   if (!compared(first.outcome) || !compared(second.outcome)) return Comparison::NOT_COMPARED;
-  if (first.outcome == second.outcome &&
-      (first.outcome == Outcome::BLOCK || first.error_number == second.error_number)) {
-    return Comparison::SAME;
-  }
-  const AllowedDifference* allowing = allowed_difference_for(op);
+  // Whether realloc moved the block is never compared (C17 7.22.3.5: it may or may not); what
+  // a call wrote to errno is, on success too: glibc writes it only on failure.
+  const bool same_errno =
+      (first.flags & ERRNO_CHANGED) == (second.flags & ERRNO_CHANGED) && first.error_number == second.error_number;
+  if (first.outcome == second.outcome && same_errno) return Comparison::SAME;
+  const AllowedDifference* allowing = allowed_difference_for(op, first, second);
   if (rule != nullptr) *rule = allowing;
   return allowing != nullptr ? Comparison::ALLOWED : Comparison::DISAGREE;
 }

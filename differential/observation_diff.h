@@ -1,7 +1,8 @@
 // Compares what two targets let a program observe for the same op stream.
 //
-// Compared per op: whether a block came back (or the call succeeded) and, when it did not,
-// errno (posix_memalign's return value). Never compared: addresses, exact usable sizes (each
+// Compared per op: whether a block came back (or the call succeeded) and errno: on failure
+// (posix_memalign's return value), and on success whether the call wrote it (glibc does not).
+// Never compared: addresses, whether realloc moved the block, exact usable sizes (each
 // target's is checked >= the request by its own shadow model), ops one side skipped or does
 // not support. Contents and zeroing are promises each side's model checks on its own; a
 // broken one ends that side's run with a violation before any comparison.
@@ -17,7 +18,7 @@ namespace hafuzz {
 // A difference the standards allow, and why.
 struct AllowedDifference {
   const char* name;
-  bool (*applies)(const Op& op);
+  bool (*applies)(const Op& op, const Observation& first, const Observation& second);
   const char* reason;
 };
 
@@ -25,15 +26,16 @@ struct AllowedDifference {
 extern const AllowedDifference ALLOWED_DIFFERENCES[];
 extern const unsigned ALLOWED_DIFFERENCE_COUNT;
 
-// The table row that allows two targets to differ on this op, or null.
-const AllowedDifference* allowed_difference_for(const Op& op);
+// The table row that allows two targets to differ so on this op, or null.
+const AllowedDifference* allowed_difference_for(const Op& op, const Observation& first, const Observation& second);
 
-// "a block" or "NULL, errno 12 (ENOMEM)"; "skipped" / "unsupported" for ops not compared.
+// "a block (moved), wrote errno 22 (EINVAL)" or "NULL, errno 12 (ENOMEM)"; "skipped" /
+// "unsupported" for ops not compared.
 std::string describe_observation(const Observation& observation);
 
 // How two targets' observations of one op compare.
 enum class Comparison {
-  SAME,          // the same outcome (and errno on failure)
+  SAME,          // the same outcome and errno
   NOT_COMPARED,  // one side skipped the op or does not support it
   ALLOWED,       // different, as a row of ALLOWED_DIFFERENCES permits
   DISAGREE,      // different, and no row allows it: a finding

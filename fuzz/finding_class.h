@@ -8,8 +8,9 @@
 namespace hafuzz {
 
 enum FindingClass : std::uint32_t {
-  FINDING_ERRNO_ON_FAILURE = 1,     // a failed call left errno unset or wrong (jemalloc, mimalloc)
-  FINDING_NULL_ON_SATISFIABLE = 2,  // NULL for a request that fits the live-bytes cap
+  FINDING_ERRNO_ON_FAILURE = 1,       // a failed call left errno unset or wrong (jemalloc, mimalloc)
+  FINDING_NULL_ON_SATISFIABLE = 2,    // NULL for a request that fits the live-bytes cap
+  FINDING_ERRNO_CHANGED_BY_FREE = 4,  // free wrote errno (POSIX 2024 and glibc 2.33 forbid it)
 };
 
 struct FindingClassName {
@@ -20,6 +21,7 @@ struct FindingClassName {
 inline constexpr FindingClassName FINDING_CLASS_NAMES[] = {
     {"errno-on-failure", FINDING_ERRNO_ON_FAILURE},
     {"null-on-satisfiable", FINDING_NULL_ON_SATISFIABLE},
+    {"errno-changed-by-free", FINDING_ERRNO_CHANGED_BY_FREE},
 };
 
 }  // namespace hafuzz

@@ -14,6 +14,13 @@ namespace {
 constexpr std::size_t FUNDAMENTAL_ALIGN_BYTES = alignof(std::max_align_t);
 constexpr std::size_t PAGE_BYTES = 4096;
 
+// errno before every call on the target: no allocator writes this value, so any other value
+// afterwards was written by the call.
+constexpr int ERRNO_SENTINEL = 0x6861;
+// posix_memalign's output before the call: a failed call must leave it (POSIX.1-2008 TC2,
+// glibc; man posix_memalign(3)).
+void* const OUTPUT_SENTINEL = reinterpret_cast<void*>(std::uintptr_t{0x6861});
+
 // Hides a pointer from the optimiser, so calls on the target are never folded away.
 void* opaque(void* pointer) {
   asm volatile("" : "+r"(pointer));
@@ -87,7 +94,18 @@ std::size_t request_bytes_of(const Op& op, bool* impossible) {
   return bytes;
 }
 
-Observation observed(Outcome outcome, int error = 0) { return Observation{outcome, error}; }
+Observation observed(Outcome outcome, int error = 0, std::uint8_t flags = 0) {
+  return Observation{outcome, error, flags};
+}
+
+// errno as a failed call left it: 0 when the call did not write it.
+int errno_of_failure(int errno_after) { return errno_after == ERRNO_SENTINEL ? 0 : errno_after; }
+
+// A successful call, and what it wrote to errno if it wrote it.
+Observation observed_success(int errno_after, std::uint8_t flags = 0) {
+  if (errno_after == ERRNO_SENTINEL) return observed(Outcome::BLOCK, 0, flags);
+  return observed(Outcome::BLOCK, errno_after, flags | ERRNO_CHANGED);
+}
 
 void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
   // A throwing operator new never sees a request that may fail (an impossible size, an
@@ -110,10 +128,11 @@ void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
 
 }  // namespace
 
-void* OpRunner::call_allocation(const Op& op, std::size_t request_bytes, bool impossible, int* error) {
+void* OpRunner::call_allocation(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible,
+                                int* errno_after) {
   const AllocatorTarget& t = target_;
   const QuietSanitizerWarnings quiet(impossible || request_bytes >= QUIET_MIN_BYTES);
-  errno = 0;
+  errno = ERRNO_SENTINEL;
   void* block = nullptr;
   switch (op.kind) {
     case OpKind::MALLOC:
@@ -135,20 +154,23 @@ void* OpRunner::call_allocation(const Op& op, std::size_t request_bytes, bool im
       block = t.pvalloc_fn(op.size);
       break;
     case OpKind::POSIX_MEMALIGN: {
+      block = OUTPUT_SENTINEL;
       const int status = t.posix_memalign_fn(&block, op.align, op.size);
-      if (status != 0) {
-        *error = status;
-        return nullptr;
+      if (status == 0) break;
+      if (block != OUTPUT_SENTINEL) {
+        violations_.report(op_index, &op, "failed with %d yet wrote %p to its output, which must be left alone", status,
+                           block);
       }
-      break;
+      *errno_after = status;  // its error is the return value; errno is not part of its contract
+      return nullptr;
     }
     default:
       // C++ reports a failed operator new by NULL (nothrow) or bad_alloc, never by errno
       // ([new.delete.single]): its errno is not observed, so no errno rule applies to it.
-      *error = 0;
+      *errno_after = ERRNO_SENTINEL;
       return opaque(call_operator_new(op, request_bytes, impossible));
   }
-  *error = errno;
+  *errno_after = errno;
   return opaque(block);
 }
 
@@ -162,7 +184,9 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
     case OpKind::FREE:
     case OpKind::FREE_SIZED:
       if (!block.present()) {
+        errno = ERRNO_SENTINEL;
         target_.free_fn(nullptr);
+        check_free_kept_errno(op_index, &op);
         return observed(Outcome::BLOCK);
       }
       release(op_index, &op, block, op.kind == OpKind::FREE_SIZED);
@@ -171,9 +195,10 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
     case OpKind::USABLE_SIZE: {
       if (!block.present()) return observed(Outcome::SKIPPED);
       // The bytes up to the usable size given when the block was made already hold the pattern.
+      // A live block's usable size does not change (glibc: it is read from the block's header).
       const std::size_t usable = target_.usable_size_fn(block.address);
-      if (usable < block.usable_bytes) {
-        violations_.report(op_index, &op, "malloc_usable_size %zu < %zu when the block was made (requested %zu)",
+      if (usable != block.usable_bytes) {
+        violations_.report(op_index, &op, "malloc_usable_size %zu, was %zu when the block was made (requested %zu)",
                            usable, block.usable_bytes, block.size_bytes);
       }
       return observed(Outcome::BLOCK);
@@ -213,15 +238,17 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
     slot = LiveBlock{};
     if (violations_.failed()) return observed(Outcome::SKIPPED);
   }
-  int error = 0;
-  void* address = call_allocation(op, request_bytes, impossible, &error);
+  int errno_after = ERRNO_SENTINEL;
+  void* address = call_allocation(op_index, op, request_bytes, impossible, &errno_after);
   if (address == nullptr) {
+    const int error = errno_of_failure(errno_after);
     check_failure(op_index, op, request_bytes, impossible, error);
     return observed(Outcome::NO_BLOCK, error);
   }
+  const Observation success = observed_success(errno_after);
   if (impossible || (op.kind == OpKind::POSIX_MEMALIGN && !alignment_valid(op))) {
     violations_.report(op_index, &op, "returned %p for a request that must fail", address);
-    return observed(Outcome::BLOCK);
+    return success;
   }
   const bool zeroed = op.kind == OpKind::CALLOC;
   LiveBlock block{.address = address,
@@ -230,16 +257,16 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
                   .seed = zeroed ? 0 : next_seed(),
                   .origin = origin_of(op.kind)};
   if (!accept_block(op_index, op, block, required_alignment(op, request_bytes))) {
-    return observed(Outcome::BLOCK);
+    return success;
   }
   // calloc zeroes the request (C17 7.22.3.2), not the rest of the usable bytes: those get the
   // zero pattern here.
   if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL, request_bytes)) {
-    return observed(Outcome::BLOCK);
+    return success;
   }
   write_pattern(address, request_bytes, block.usable_bytes, block.seed, zeroed ? request_bytes : 0);
   slot = block;
-  return observed(Outcome::BLOCK);
+  return success;
 }
 
 Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
@@ -258,16 +285,17 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     model_.retire(old_block);
   }
   void* address = nullptr;
-  int error = 0;
+  int errno_after = ERRNO_SENTINEL;
   {
     const QuietSanitizerWarnings quiet(impossible || request_bytes >= QUIET_MIN_BYTES);
-    errno = 0;
+    errno = ERRNO_SENTINEL;
     address = op.kind == OpKind::REALLOC ? target_.realloc_fn(old_block.address, op.size)
                                          : target_.reallocarray_fn(old_block.address, op.count, op.size);
-    error = errno;
+    errno_after = errno;
   }
   address = opaque(address);
   if (address == nullptr) {
+    const int error = errno_of_failure(errno_after);
     if (request_bytes == 0 && !impossible) {  // realloc(p, 0) freed p (glibc, hardalloc)
       slot = LiveBlock{};
       return observed(Outcome::NO_BLOCK, error);
@@ -281,24 +309,26 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     return observed(Outcome::NO_BLOCK, error);
   }
   slot = LiveBlock{};
+  const bool moved_block = old_block.present() && address != old_block.address;
+  const Observation success = observed_success(errno_after, moved_block ? MOVED : 0);
   if (impossible) {
     violations_.report(op_index, &op, "returned %p for a request that must fail", address);
-    return observed(Outcome::BLOCK);
+    return success;
   }
   const std::size_t kept_bytes = request_bytes < old_block.size_bytes ? request_bytes : old_block.size_bytes;
   LiveBlock block{.address = address, .size_bytes = request_bytes, .seed = old_block.seed};
   if (!accept_block(op_index, op, block, weak_fundamental_align(request_bytes))) {
-    return observed(Outcome::BLOCK);
+    return success;
   }
   LiveBlock moved = old_block;
   moved.address = address;
   if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", CheckDepth::FULL, kept_bytes)) {
-    return observed(Outcome::BLOCK);
+    return success;
   }
   block.seed = next_seed();
   write_pattern(address, request_bytes, block.usable_bytes, block.seed);
   slot = block;
-  return observed(Outcome::BLOCK);
+  return success;
 }
 
 void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error) {
@@ -370,9 +400,21 @@ bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, c
   return false;
 }
 
+void OpRunner::check_free_kept_errno(unsigned op_index, const Op* op) {
+  const int errno_after = errno;
+  if (errno_after == ERRNO_SENTINEL || (config_.ignored_findings & FINDING_ERRNO_CHANGED_BY_FREE)) return;
+  violations_.report(op_index, op, "free changed errno to %d; POSIX 2024 and glibc 2.33 keep it", errno_after);
+}
+
 void OpRunner::release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized) {
   if (!verify(op_index, op, block, "before free", CheckDepth::FULL)) return;
   model_.retire(block);
+  errno = ERRNO_SENTINEL;
+  deallocate(block, sized);
+  check_free_kept_errno(op_index, op);
+}
+
+void OpRunner::deallocate(const LiveBlock& block, bool sized) {
   void* address = opaque(block.address);
   const std::size_t size = block.size_bytes;
   const std::align_val_t align{block.align_bytes};

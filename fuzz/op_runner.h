@@ -5,7 +5,10 @@
 // promised, keeps the contents of all its usable bytes until freed (and across realloc the
 // requested prefix up to the smaller size), is zero up to the request when it comes from calloc; a
 // request no allocator can satisfy gives NULL and ENOMEM; an invalid posix_memalign alignment
-// gives EINVAL. A NULL on a request that fits the live-bytes cap is a failure too.
+// gives EINVAL, and a failed posix_memalign leaves its output alone (POSIX.1-2008 TC2); free
+// keeps errno (POSIX 2024, glibc 2.33); malloc_usable_size of a live block does not change. A
+// NULL on a request that fits the live-bytes cap is a failure too. What a successful call wrote
+// to errno, and whether realloc moved the block, are observed (run_result.h), not judged here.
 #pragma once
 
 #include <atomic>
@@ -42,7 +45,13 @@ class OpRunner {
  private:
   Observation allocate(unsigned op_index, const Op& op);
   Observation reallocate(unsigned op_index, const Op& op);
-  void* call_allocation(const Op& op, std::size_t request_bytes, bool impossible, int* error);
+  // Calls the allocation function; *errno_after is errno after the call (ERRNO_SENTINEL when
+  // it was not written), or posix_memalign's nonzero return.
+  void* call_allocation(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int* errno_after);
+  // Frees as the block was made: free, free_sized, operator delete in its form.
+  void deallocate(const LiveBlock& block, bool sized);
+  // Reports a free that wrote errno (set to ERRNO_SENTINEL before it).
+  void check_free_kept_errno(unsigned op_index, const Op* op);
   void check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error);
   // Checks a fresh block and records it in the model; false when it broke a promise.
   bool accept_block(unsigned op_index, const Op& op, LiveBlock& block, std::size_t required_align);

@@ -29,9 +29,18 @@ enum class Outcome : std::uint8_t {
   UNSUPPORTED,  // the target lacks the function (operator new on a prefixed API)
 };
 
+// What a call did besides returning a block or not (Observation::flags).
+enum ObservationFlag : std::uint8_t {
+  ERRNO_CHANGED = 1,  // a successful call wrote errno (error_number holds what it wrote)
+  MOVED = 2,          // realloc returned a different address (C17 7.22.3.5 allows either)
+};
+
 struct Observation {
   Outcome outcome;
-  int error_number;  // errno (or posix_memalign's return) when outcome == NO_BLOCK, else 0
+  // NO_BLOCK: errno (posix_memalign's return), 0 when the call left errno alone. BLOCK: what
+  // the call wrote to errno when it wrote it (flag ERRNO_CHANGED), else 0.
+  int error_number;
+  std::uint8_t flags = 0;  // ObservationFlag bits
 };
 
 enum class Verdict : std::uint8_t {

@@ -23,24 +23,29 @@ namespace {
 
 enum class PlantedBug {
   NONE = 0,
-  REALLOC_LOST_BYTE = 1,               // realloc growth does not copy the block's first byte
-  OVERLAPPING_CLASS = 2,               // the 512-byte class is carved at a 256-byte stride
-  CALLOC_RECYCLED_NOT_ZEROED = 3,      // calloc trusts that every block is fresh (zero) memory
-  WRONG_LARGE_ALIGNMENT = 4,           // alignments >= 64 KiB are rounded with half the mask
-  USABLE_SIZE_UNDER = 5,               // malloc_usable_size subtracts the header twice (>= 1 KiB)
-  DOUBLE_FREE_LIST_PUSH = 6,           // a free into an empty list pushes the block twice
-  UNLOCKED_CROSS_THREAD_FREE = 7,      // a free from another thread skips the lock
-  ONE_CLASS_DOUBLE_PUSH = 8,           // every 16th free in the 48-byte class pushes the block twice
-  UNLOCKED_REMOTE_FREE_ONE_CLASS = 9,  // the 64-byte class: another thread's free skips the lock
-  USABLE_SIZE_OVER = 10,               // malloc_usable_size says 16 bytes more than the block has
-  USABLE_RANGES_OVERLAP = 11,          // the 256-byte class serves requests up to 192 bytes at
-                                       // a 192-byte stride, yet reports 256 usable bytes
+  REALLOC_LOST_BYTE = 1,                // realloc growth does not copy the block's first byte
+  OVERLAPPING_CLASS = 2,                // the 512-byte class is carved at a 256-byte stride
+  CALLOC_RECYCLED_NOT_ZEROED = 3,       // calloc trusts that every block is fresh (zero) memory
+  WRONG_LARGE_ALIGNMENT = 4,            // alignments >= 64 KiB are rounded with half the mask
+  USABLE_SIZE_UNDER = 5,                // malloc_usable_size subtracts the header twice (>= 1 KiB)
+  DOUBLE_FREE_LIST_PUSH = 6,            // a free into an empty list pushes the block twice
+  UNLOCKED_CROSS_THREAD_FREE = 7,       // a free from another thread skips the lock
+  ONE_CLASS_DOUBLE_PUSH = 8,            // every 16th free in the 48-byte class pushes the block twice
+  UNLOCKED_REMOTE_FREE_ONE_CLASS = 9,   // the 64-byte class: another thread's free skips the lock
+  USABLE_SIZE_OVER = 10,                // malloc_usable_size says 16 bytes more than the block has
+  USABLE_RANGES_OVERLAP = 11,           // the 256-byte class serves requests up to 192 bytes at
+                                        // a 192-byte stride, yet reports 256 usable bytes
+  FREE_WRITES_ERRNO = 12,               // freeing a mapped block leaves madvise's EINVAL in errno
+  REALLOC_SHRINK_LOSES_TAIL = 13,       // a shrinking realloc moves the block, copying 4 KiB at most
+  MEMALIGN_FAILURE_WRITES_OUTPUT = 14,  // posix_memalign stores NULL in its output when it fails
 };
 constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
 // The last two are invisible to a harness that uses only the requested bytes: realloc and the
 // blocks' headers keep to the true capacity, only malloc_usable_size lies. USABLE_SIZE_OVER's
 // extra 16 bytes are the next block's header; USABLE_RANGES_OVERLAP's reported 256 bytes run 48
 // bytes into the next block of the class, whose own request never reaches back.
+// FREE_WRITES_ERRNO and MEMALIGN_FAILURE_WRITES_OUTPUT were invisible to a harness that observed
+// only each call's result and errno on failure.
 
 constexpr size_t HEADER_BYTES = 16;
 constexpr size_t ALIGN_BYTES = 16;
@@ -243,6 +248,8 @@ __attribute__((visibility("default"))) void free(void* pointer) {
   Header* header = header_of(pointer);
   if (header->class_index != LARGE_CLASS) return small_free(pointer);
   void* mapping = header->mapping;
+  // The bug: "give the block's pages back first", on an address that is not page-aligned.
+  if (BUG == PlantedBug::FREE_WRITES_ERRNO) madvise(pointer, PAGE_BYTES, MADV_DONTNEED);
   munmap(mapping, *static_cast<size_t*>(mapping));
 }
 
@@ -266,10 +273,12 @@ __attribute__((visibility("default"))) void* realloc(void* pointer, size_t size)
     return nullptr;
   }
   const size_t old_usable = usable_bytes(pointer);
-  if (size <= old_usable && header_of(pointer)->class_index != LARGE_CLASS) return pointer;
+  const bool shrink_loses_tail = BUG == PlantedBug::REALLOC_SHRINK_LOSES_TAIL && size < old_usable;
+  if (size <= old_usable && header_of(pointer)->class_index != LARGE_CLASS && !shrink_loses_tail) return pointer;
   void* moved = malloc(size);
   if (moved == nullptr) return nullptr;
-  const size_t copy_bytes = old_usable < size ? old_usable : size;
+  size_t copy_bytes = old_usable < size ? old_usable : size;
+  if (shrink_loses_tail && copy_bytes > PAGE_BYTES) copy_bytes = PAGE_BYTES;
   const size_t skipped = BUG == PlantedBug::REALLOC_LOST_BYTE && size > old_usable ? 1 : 0;
   memcpy(static_cast<char*>(moved) + skipped, static_cast<char*>(pointer) + skipped, copy_bytes - skipped);
   free(pointer);
@@ -289,6 +298,7 @@ __attribute__((visibility("default"))) int posix_memalign(void** out, size_t ali
   if (!is_power_of_two(align) || align % sizeof(void*) != 0) return EINVAL;
   bool recycled;
   void* block = allocate(size, align, &recycled);
+  if (BUG == PlantedBug::MEMALIGN_FAILURE_WRITES_OUTPUT) *out = block;
   if (block == nullptr) return ENOMEM;
   *out = block;
   return 0;

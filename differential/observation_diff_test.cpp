@@ -1,0 +1,64 @@
+// The comparison of two targets' observations: what counts as the same, what a table row allows,
+// and what is a finding (observation_diff.h).
+#include "observation_diff.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+namespace hafuzz {
+namespace {
+
+constexpr Op MALLOC_64{
+    .kind = OpKind::MALLOC, .thread = 0, .slot = 0, .to_thread = 0, .size = 64, .count = 0, .align = 0};
+constexpr Op REALLOC_64{
+    .kind = OpKind::REALLOC, .thread = 0, .slot = 0, .to_thread = 0, .size = 64, .count = 0, .align = 0};
+
+Observation block(std::uint8_t flags = 0, int error = 0) { return Observation{Outcome::BLOCK, error, flags}; }
+Observation no_block(int error) { return Observation{Outcome::NO_BLOCK, error}; }
+
+TEST(ObservationDiff, SameOutcomeAndErrnoAreTheSame) {
+  EXPECT_EQ(compare_observations(MALLOC_64, block(), block()), Comparison::SAME);
+  EXPECT_EQ(compare_observations(MALLOC_64, no_block(ENOMEM), no_block(ENOMEM)), Comparison::SAME);
+}
+
+TEST(ObservationDiff, ErrnoOnFailureIsCompared) {
+  EXPECT_EQ(compare_observations(MALLOC_64, no_block(ENOMEM), no_block(EINVAL)), Comparison::DISAGREE);
+  EXPECT_EQ(compare_observations(MALLOC_64, block(), no_block(ENOMEM)), Comparison::DISAGREE);
+}
+
+TEST(ObservationDiff, ErrnoWrittenBySuccessIsCompared) {
+  EXPECT_EQ(compare_observations(MALLOC_64, block(ERRNO_CHANGED, EINVAL), block()), Comparison::DISAGREE);
+  EXPECT_EQ(compare_observations(MALLOC_64, block(ERRNO_CHANGED, 0), block()), Comparison::DISAGREE);
+  EXPECT_EQ(compare_observations(MALLOC_64, block(ERRNO_CHANGED, EINVAL), block(ERRNO_CHANGED, EINVAL)),
+            Comparison::SAME);
+}
+
+TEST(ObservationDiff, EnomemLeftBySuccessIsAllowedWithItsRule) {
+  const AllowedDifference* rule = nullptr;
+  EXPECT_EQ(compare_observations(MALLOC_64, block(), block(ERRNO_CHANGED, ENOMEM), &rule), Comparison::ALLOWED);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_STREQ(rule->name, "ENOMEM left in errno by a success");
+  EXPECT_EQ(compare_observations(MALLOC_64, block(ERRNO_CHANGED, ENOMEM), block()), Comparison::ALLOWED);
+  // ENOMEM on one side, another errno on the other: no row allows that.
+  EXPECT_EQ(compare_observations(MALLOC_64, block(ERRNO_CHANGED, ENOMEM), block(ERRNO_CHANGED, EINVAL)),
+            Comparison::DISAGREE);
+}
+
+TEST(ObservationDiff, WhetherReallocMovedIsNotCompared) {
+  EXPECT_EQ(compare_observations(REALLOC_64, block(MOVED), block()), Comparison::SAME);
+}
+
+TEST(ObservationDiff, SkippedOrUnsupportedIsNotCompared) {
+  EXPECT_EQ(compare_observations(MALLOC_64, Observation{Outcome::SKIPPED, 0}, block()), Comparison::NOT_COMPARED);
+  EXPECT_EQ(compare_observations(MALLOC_64, block(), Observation{Outcome::UNSUPPORTED, 0}), Comparison::NOT_COMPARED);
+}
+
+TEST(ObservationDiff, DescriptionsNameErrnoAndMoves) {
+  EXPECT_EQ(describe_observation(block(MOVED | ERRNO_CHANGED, EINVAL)), "a block (moved), wrote errno 22 (EINVAL)");
+  EXPECT_EQ(describe_observation(no_block(0)), "NULL, errno 0 (not set)");
+  EXPECT_EQ(describe_observation(no_block(ENOMEM)), "NULL, errno 12 (ENOMEM)");
+}
+
+}  // namespace
+}  // namespace hafuzz
