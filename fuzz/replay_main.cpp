@@ -5,17 +5,16 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "child_channel.h"
+#include "finding_trace.h"
 #include "fuzz_session.h"
 #include "input_files.h"
 #include "op_binary.h"
 #include "op_text.h"
-#include "stream_minimizer.h"
-#include "swarm_generator.h"
+#include "random_streams.h"
 #include "tool_cli.h"
 
 namespace {
@@ -43,7 +42,6 @@ constexpr const char* FOOTER =
     "Exit status: 0 no finding, 1 a finding (with --expect-finding: none), 2 a usage or input error.";
 
 constexpr double MAX_SECONDS = 1e7;
-constexpr std::uint64_t SWARM_BYTES_PER_OP = 4;  // --max-bytes B: swarm streams of up to B / 4 ops
 constexpr double PROGRESS_INTERVAL_SECONDS = 2.0;
 
 struct RandomPlan {
@@ -167,58 +165,27 @@ int replay_files(const std::vector<std::string>& paths, bool quiet, bool progres
   return finding_count == 0 ? 0 : EXIT_FINDING;
 }
 
-// What must stay the same while minimizing: which target failed, and how ("[x] violation").
-std::string finding_kind(const std::string& finding) {
-  const std::size_t colon = finding.find(':');
-  return finding.substr(0, colon);
-}
-
 int minimize(const std::string& path, const std::string& out_path) {
   const std::vector<std::uint8_t> bytes = load_or_exit(path);
   auto session = open_session(false);
   const std::string finding = session->run(bytes.data(), bytes.size());
   if (finding.empty()) hafuzz::exit_usage_error(TOOL, path + " does not fail: nothing to minimize");
-  auto failing = std::make_unique<hafuzz::OpStream>();
-  hafuzz::decode_op_stream(bytes.data(), bytes.size(), failing.get());
-  std::string last_finding = finding;
-  const auto still_fails = [&](const hafuzz::OpStream& candidate) {
-    const std::vector<std::uint8_t> encoded = hafuzz::encode_op_stream(candidate);
-    const std::string candidate_finding = session->run(encoded.data(), encoded.size());
-    if (candidate_finding.empty() || finding_kind(candidate_finding) != finding_kind(finding)) return false;
-    last_finding = candidate_finding;
-    return true;
-  };
-  auto smallest = std::make_unique<hafuzz::OpStream>();
-  hafuzz::minimize_stream(*failing, still_fails, smallest.get());
-  still_fails(*smallest);  // last_finding describes the result, not the last candidate tried
-  const std::string text = "# finding: " + last_finding + "\n# minimized from " + path + " (" +
-                           std::to_string(failing->op_count) + " ops)\n" + hafuzz::print_op_text(*smallest);
-  write_or_exit(out_path, text.data(), text.size());
-  std::printf("%u ops -> %u ops: %s\n  %s\n", failing->op_count, smallest->op_count, out_path.c_str(),
-              last_finding.c_str());
+  const hafuzz::FindingTrace trace = hafuzz::minimize_finding(*session, bytes, finding, path);
+  write_or_exit(out_path, trace.text.data(), trace.text.size());
+  std::printf("%u ops -> %u ops: %s\n  %s\n", trace.from_ops, trace.to_ops, out_path.c_str(), trace.finding.c_str());
   return 0;
 }
 
 int run_random(const RandomPlan& plan, bool quiet, bool progress_asked) {
   auto session = open_session(quiet, hafuzz::ENGINE_DIFF_SAMPLE);
-  std::mt19937_64 random(plan.seed);
+  hafuzz::RandomStreams streams(plan.seed, plan.max_bytes);
   Progress progress(progress_asked, plan.seconds);
-  std::vector<std::uint8_t> bytes;
-  auto swarm = std::make_unique<hafuzz::OpStream>();
   std::uint64_t run_count = 0;
   unsigned finding_count = 0;
   for (; run_count < plan.stream_count; ++run_count) {
     if (plan.seconds > 0 && progress.elapsed_seconds() > plan.seconds) break;
     progress.update(run_count, 0);
-    // Random bytes (every op kind, the decoder's edge sizes) and swarm streams (few kinds and
-    // size classes, deep) in turn.
-    if (run_count % 2 == 0) {
-      bytes.resize(1 + random() % plan.max_bytes);
-      for (std::uint8_t& byte : bytes) byte = static_cast<std::uint8_t>(random());
-    } else {
-      hafuzz::generate_swarm_stream(random, 1 + random() % (plan.max_bytes / SWARM_BYTES_PER_OP + 1), swarm.get());
-      bytes = hafuzz::encode_op_stream(*swarm);
-    }
+    const std::vector<std::uint8_t>& bytes = streams.next();
     // Written before the run, so that the input survives a crash of the target.
     if (!plan.save_path.empty()) write_or_exit(plan.save_path, bytes.data(), bytes.size());
     const std::string finding = session->run(bytes.data(), bytes.size());

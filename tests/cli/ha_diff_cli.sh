@@ -26,6 +26,15 @@ expect_usage_error 'is not an allocator library' "$diff" --a "$libz" --explain "
 expect_usage_error "unknown target 'jemalloc'" "$diff" --b jemalloc "$trace"
 expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: 'abc'" env HARDALLOC_FUZZ_LIVE_CAP_MB=abc "$diff" "$trace"
 expect_usage_error 'lock-step runs only' env HARDALLOC_FUZZ_MODE=free "$diff" "$trace"
+expect_usage_error '^ha_diff: error: --seed needs --seconds$' "$diff" --seed 3
+expect_usage_error "threads: '5' is above the maximum 4" "$diff" --seconds 1 --threads 5
+expect_usage_error 'seconds' "$diff" --seconds abc
+expect_usage_error 'excludes' "$diff" --seconds 1 "$trace"
+expect_usage_error 'out' "$diff" --seconds 1 --out "$cli_scratch/missing-dir"
+
+# Random streams: the same seed, the same streams; hardalloc against the system malloc agrees.
+expect_status 0 'compared [0-9]+ random streams in [0-9.]+ s \(seed 3\), no finding' \
+  "$diff" --a hardalloc --b system --seconds 2 --seed 3 --threads 2
 
 # One verdict: --explain ends with the plain comparison's verdict and exit status.
 expect_status 0 'compared 1 inputs, 0 findings' "$diff" "$trace"
@@ -40,5 +49,10 @@ if [[ -n $planted ]]; then
   if grep -q 'skipped.*DISAGREE' "$cli_scratch/out"; then
     cli_fail "--explain marks an op one side skipped as DISAGREE"
   fi
+  # A random-stream finding is minimized to a trace, which replays it alone.
+  expect_status 1 'minimized [0-9]+ ops -> [0-9]+ ops: .*/ha_diff-1-[0-9]+\.trace' \
+    "$diff" --b "$planted" --seconds 20 --seed 1 --out "$cli_scratch"
+  found=$(ls "$cli_scratch"/ha_diff-1-*.trace | head -n 1)
+  expect_status 1 'compared 1 inputs, 1 findings' "$diff" --b "$planted" "$found"
 fi
 cli_done
