@@ -181,7 +181,7 @@ bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void
                                    unsigned op_index) {
   const int error = pthread_create(thread, nullptr, main, argument);
   if (error == 0) return true;
-  violations_.report(op_index, op, "harness: pthread_create failed: %s", std::strerror(error));
+  violations_.report(op_index, op, RuleId::RUNS_TO_THE_END, "harness: pthread_create failed: %s", std::strerror(error));
   return false;
 }
 

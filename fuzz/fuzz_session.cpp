@@ -3,13 +3,17 @@
 #include "fuzz_environment.h"
 #include "observation_diff.h"
 #include "op_binary.h"
+#include "rules.h"
 #include "target_registry.h"
 
 namespace hafuzz {
 namespace {
 
+// "[name] violation of free-keeps-errno: op 3 (...): ...", "[name] crash: ...".
 std::string describe_failure(const std::string& target_name, const RunResult& result) {
-  return "[" + target_name + "] " + verdict_name(result.verdict) + ": " + result.message;
+  const std::string of_rule =
+      result.verdict == Verdict::VIOLATION ? std::string(" of ") + rule(result.rule).name : std::string();
+  return "[" + target_name + "] " + verdict_name(result.verdict) + of_rule + ": " + result.message;
 }
 
 }  // namespace
@@ -45,21 +49,32 @@ std::unique_ptr<FuzzSession> FuzzSession::create(const SessionConfig& config, st
 }
 
 std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets) {
+  decode_op_stream(data, size_bytes, stream_.get());
+  const auto failed_in = [&](const RunResult& result) {
+    const Op* op = result.failing_op < stream_->op_count ? &stream_->ops[result.failing_op] : nullptr;
+    last_family_ = family_of(result.rule, op);
+  };
   target_->run(data, size_bytes, config_.run, target_result_.get());
   const bool target_failed = target_result_->verdict != Verdict::PASS;
   if (target_failed && both_targets && second_) second_->run(data, size_bytes, config_.run, second_result_.get());
-  if (target_failed) return describe_failure(target_->name(), *target_result_);
+  if (target_failed) {
+    failed_in(*target_result_);
+    return describe_failure(target_->name(), *target_result_);
+  }
   if (!second_ || !(both_targets || compared(data, size_bytes))) return {};
   second_->run(data, size_bytes, config_.run, second_result_.get());
   if (second_result_->verdict != Verdict::PASS) {
+    failed_in(*second_result_);
     return describe_failure(second_->name(), *second_result_) + " (second target)";
   }
   // Free-running runs are not repeatable op by op, so only lock-step runs are compared.
   if (config_.run.thread_mode != ThreadMode::LOCK_STEP) return {};
-  decode_op_stream(data, size_bytes, stream_.get());
-  const std::string disagreement =
-      find_disagreement(*stream_, *target_result_, target_->name(), *second_result_, second_->name());
-  return disagreement.empty() ? disagreement : "[differential] " + disagreement;
+  Disagreement disagreement;
+  if (!find_disagreement(*stream_, *target_result_, target_->name(), *second_result_, second_->name(), &disagreement)) {
+    return {};
+  }
+  last_family_ = family_of(disagreement.rule, &stream_->ops[disagreement.op_index]);
+  return "[differential] " + disagreement.text;
 }
 
 bool FuzzSession::compared(const std::uint8_t* data, std::size_t size_bytes) const {

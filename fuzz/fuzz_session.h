@@ -11,6 +11,7 @@
 #include <string>
 
 #include "op.h"
+#include "rules.h"
 #include "run_result.h"
 #include "target_runner.h"
 
@@ -44,6 +45,9 @@ class FuzzSession {
   // that ha_diff --explain can show both sides (the verdict is the same).
   std::string run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets = false);
 
+  // The family (rules.h) of the last run's finding; meaningless when it found nothing.
+  RuleFamily last_family() const { return last_family_; }
+
   // What the last run observed; second_result is null without a second target.
   const RunResult& target_result() const { return *target_result_; }
   const RunResult* second_result() const { return second_ ? second_result_.get() : nullptr; }
@@ -63,6 +67,7 @@ class FuzzSession {
   std::unique_ptr<OpStream> stream_;
   std::unique_ptr<RunResult> target_result_;
   std::unique_ptr<RunResult> second_result_;
+  RuleFamily last_family_ = RuleFamily::PROCESS;
 };
 
 }  // namespace hafuzz

@@ -11,23 +11,13 @@
 #include <string>
 
 #include "op.h"
+#include "rules.h"
 #include "run_result.h"
 
 namespace hafuzz {
 
-// A difference the standards allow, and why.
-struct AllowedDifference {
-  const char* name;
-  bool (*applies)(const Op& op, const Observation& first, const Observation& second);
-  const char* reason;
-};
-
-// The one place where permitted differences between allocators are written down.
-extern const AllowedDifference ALLOWED_DIFFERENCES[];
-extern const unsigned ALLOWED_DIFFERENCE_COUNT;
-
-// The table row that allows two targets to differ so on this op, or null.
-const AllowedDifference* allowed_difference_for(const Op& op, const Observation& first, const Observation& second);
+// The ALLOWED row of rules.h that allows two targets to observe this op so differently, or null.
+const Rule* allowed_difference_for(const Op& op, const Observation& first, const Observation& second);
 
 // "a block (moved), wrote errno 22 (EINVAL)" or "NULL, errno 12 (ENOMEM)"; "skipped" /
 // "unsupported" for ops not compared.
@@ -37,16 +27,23 @@ std::string describe_observation(const Observation& observation);
 enum class Comparison {
   SAME,          // the same outcome and errno
   NOT_COMPARED,  // one side skipped the op or does not support it
-  ALLOWED,       // different, as a row of ALLOWED_DIFFERENCES permits
+  ALLOWED,       // different, as an ALLOWED row of rules.h permits
   DISAGREE,      // different, and no row allows it: a finding
 };
 
-// *rule is set to the row for ALLOWED (may be null).
+// *rule is set to the ALLOWED row that permits the difference, or for DISAGREE to the COMPARED
+// row it breaks (same-outcome, same-errno).
 Comparison compare_observations(const Op& op, const Observation& first, const Observation& second,
-                                const AllowedDifference** rule = nullptr);
+                                const Rule** rule = nullptr);
 
-// Returns the first difference no table row allows, as text, or "" when they agree.
-std::string find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
-                              const RunResult& second, const std::string& second_name);
+struct Disagreement {
+  unsigned op_index;
+  RuleId rule;       // same-outcome or same-errno
+  std::string text;  // "same-errno: op 3 (malloc t0 s1 size=8): A gave ..., B gave ..."
+};
+
+// Finds the first difference no row allows; false when the runs agree.
+bool find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
+                       const RunResult& second, const std::string& second_name, Disagreement* out);
 
 }  // namespace hafuzz

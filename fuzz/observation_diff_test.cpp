@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace hafuzz {
 namespace {
@@ -23,8 +24,11 @@ TEST(ObservationDiff, SameOutcomeAndErrnoAreTheSame) {
 }
 
 TEST(ObservationDiff, ErrnoOnFailureIsCompared) {
-  EXPECT_EQ(compare_observations(MALLOC_64, no_block(ENOMEM), no_block(EINVAL)), Comparison::DISAGREE);
-  EXPECT_EQ(compare_observations(MALLOC_64, block(), no_block(ENOMEM)), Comparison::DISAGREE);
+  const Rule* rule = nullptr;
+  EXPECT_EQ(compare_observations(MALLOC_64, no_block(ENOMEM), no_block(EINVAL), &rule), Comparison::DISAGREE);
+  EXPECT_EQ(rule->id, RuleId::SAME_ERRNO);
+  EXPECT_EQ(compare_observations(MALLOC_64, block(), no_block(ENOMEM), &rule), Comparison::DISAGREE);
+  EXPECT_EQ(rule->id, RuleId::SAME_OUTCOME);
 }
 
 TEST(ObservationDiff, ErrnoWrittenBySuccessIsCompared) {
@@ -35,7 +39,7 @@ TEST(ObservationDiff, ErrnoWrittenBySuccessIsCompared) {
 }
 
 TEST(ObservationDiff, EnomemLeftBySuccessIsAllowedWithItsRule) {
-  const AllowedDifference* rule = nullptr;
+  const Rule* rule = nullptr;
   EXPECT_EQ(compare_observations(MALLOC_64, block(), block(ERRNO_CHANGED, ENOMEM), &rule), Comparison::ALLOWED);
   ASSERT_NE(rule, nullptr);
   EXPECT_STREQ(rule->name, "ENOMEM left in errno by a success");
@@ -52,6 +56,21 @@ TEST(ObservationDiff, WhetherReallocMovedIsNotCompared) {
 TEST(ObservationDiff, SkippedOrUnsupportedIsNotCompared) {
   EXPECT_EQ(compare_observations(MALLOC_64, Observation{Outcome::SKIPPED, 0}, block()), Comparison::NOT_COMPARED);
   EXPECT_EQ(compare_observations(MALLOC_64, block(), Observation{Outcome::UNSUPPORTED, 0}), Comparison::NOT_COMPARED);
+}
+
+TEST(Rules, RowsAreInIdOrderAndOnlyAllowedRowsHaveAPredicate) {
+  for (unsigned r = 0; r < RULE_COUNT; ++r) {
+    EXPECT_EQ(static_cast<unsigned>(RULES[r].id), r) << RULES[r].name;
+    EXPECT_EQ(RULES[r].applies != nullptr, RULES[r].kind == RuleKind::ALLOWED) << RULES[r].name;
+    EXPECT_GT(std::strlen(RULES[r].source), 0u) << RULES[r].name;
+  }
+}
+
+TEST(Rules, AFindingOnAnOperatorNewOpCountsInTheOperatorsFamily) {
+  constexpr Op NEW_64{.kind = OpKind::NEW, .thread = 0, .slot = 0, .to_thread = 0, .size = 64, .count = 0, .align = 0};
+  EXPECT_EQ(family_of(RuleId::ALIGNED, &NEW_64), RuleFamily::OPERATORS);
+  EXPECT_EQ(family_of(RuleId::ALIGNED, &MALLOC_64), RuleFamily::ALIGNMENT);
+  EXPECT_EQ(family_of(RuleId::RUNS_TO_THE_END, nullptr), RuleFamily::PROCESS);
 }
 
 TEST(ObservationDiff, DescriptionsNameErrnoAndMoves) {

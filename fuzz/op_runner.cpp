@@ -158,8 +158,8 @@ void* OpRunner::call_allocation(unsigned op_index, const Op& op, std::size_t req
       const int status = t.posix_memalign_fn(&block, op.align, op.size);
       if (status == 0) break;
       if (block != OUTPUT_SENTINEL) {
-        violations_.report(op_index, &op, "failed with %d yet wrote %p to its output, which must be left alone", status,
-                           block);
+        violations_.report(op_index, &op, RuleId::MEMALIGN_OUTPUT_KEPT,
+                           "failed with %d yet wrote %p to its output, which must be left alone", status, block);
       }
       *errno_after = status;  // its error is the return value; errno is not part of its contract
       return nullptr;
@@ -198,8 +198,9 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
       // A live block's usable size does not change (glibc: it is read from the block's header).
       const std::size_t usable = target_.usable_size_fn(block.address);
       if (usable != block.usable_bytes) {
-        violations_.report(op_index, &op, "malloc_usable_size %zu, was %zu when the block was made (requested %zu)",
-                           usable, block.usable_bytes, block.size_bytes);
+        violations_.report(op_index, &op, RuleId::USABLE_STABLE,
+                           "malloc_usable_size %zu, was %zu when the block was made (requested %zu)", usable,
+                           block.usable_bytes, block.size_bytes);
       }
       return observed(Outcome::BLOCK);
     }
@@ -247,7 +248,7 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
   }
   const Observation success = observed_success(errno_after);
   if (impossible || (op.kind == OpKind::POSIX_MEMALIGN && !alignment_valid(op))) {
-    violations_.report(op_index, &op, "returned %p for a request that must fail", address);
+    violations_.report(op_index, &op, RuleId::IMPOSSIBLE_FAILS, "returned %p for a request that must fail", address);
     return success;
   }
   const bool zeroed = op.kind == OpKind::CALLOC;
@@ -261,7 +262,8 @@ Observation OpRunner::allocate(unsigned op_index, const Op& op) {
   }
   // calloc zeroes the request (C17 7.22.3.2), not the rest of the usable bytes: those get the
   // zero pattern here.
-  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL, request_bytes)) {
+  if (zeroed && !verify(op_index, &op, block, "after calloc (must be zero)", CheckDepth::FULL, request_bytes,
+                        RuleId::CALLOC_ZEROED)) {
     return success;
   }
   write_pattern(address, request_bytes, block.usable_bytes, block.seed, zeroed ? request_bytes : 0);
@@ -304,7 +306,8 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
     if (old_block.present()) {
       LiveBlock overlapped;
       model_.admit(old_block, &overlapped);  // it was live and disjoint a moment ago
-      verify(op_index, &op, old_block, "after a failed realloc", CheckDepth::FULL);
+      verify(op_index, &op, old_block, "after a failed realloc", CheckDepth::FULL, SIZE_MAX,
+             RuleId::REALLOC_KEEPS_PREFIX);
     }
     return observed(Outcome::NO_BLOCK, error);
   }
@@ -312,7 +315,7 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
   const bool moved_block = old_block.present() && address != old_block.address;
   const Observation success = observed_success(errno_after, moved_block ? MOVED : 0);
   if (impossible) {
-    violations_.report(op_index, &op, "returned %p for a request that must fail", address);
+    violations_.report(op_index, &op, RuleId::IMPOSSIBLE_FAILS, "returned %p for a request that must fail", address);
     return success;
   }
   const std::size_t kept_bytes = request_bytes < old_block.size_bytes ? request_bytes : old_block.size_bytes;
@@ -322,7 +325,8 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
   }
   LiveBlock moved = old_block;
   moved.address = address;
-  if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", CheckDepth::FULL, kept_bytes)) {
+  if (!verify(op_index, &op, moved, "after realloc (prefix must be kept)", CheckDepth::FULL, kept_bytes,
+              RuleId::REALLOC_KEEPS_PREFIX)) {
     return success;
   }
   block.seed = next_seed();
@@ -343,7 +347,8 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
   const bool rounds_bad_align_up = bad_align && op.kind != OpKind::POSIX_MEMALIGN;
   if (!(bad_align || impossible || extreme_align || odd_aligned_size || request_bytes == 0)) {
     if (config_.ignored_findings & FINDING_NULL_ON_SATISFIABLE) return;
-    violations_.report(op_index, &op, "returned NULL (errno %d) for a satisfiable request", error);
+    violations_.report(op_index, &op, RuleId::SATISFIABLE_SUCCEEDS,
+                       "returned NULL (errno %d) for a satisfiable request", error);
     return;
   }
   if (is_new_origin(origin_of(op.kind))) return;  // no errno rule: call_allocation
@@ -351,7 +356,7 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
   const bool einval_allowed = bad_align || extreme_align || odd_aligned_size;
   const bool enomem_allowed = impossible || extreme_align || rounds_bad_align_up || request_bytes == 0;
   if (!(error == EINVAL && einval_allowed) && !(error == ENOMEM && enomem_allowed)) {
-    violations_.report(op_index, &op, "failed with errno %d, expected %s", error,
+    violations_.report(op_index, &op, RuleId::ERRNO_ON_FAILURE, "failed with errno %d, expected %s", error,
                        einval_allowed && enomem_allowed ? "EINVAL or ENOMEM"
                        : einval_allowed                 ? "EINVAL"
                                                         : "ENOMEM");
@@ -361,26 +366,28 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
 bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, std::size_t required_align) {
   const auto address = reinterpret_cast<std::uintptr_t>(block.address);
   if (address % required_align != 0) {
-    violations_.report(op_index, &op, "block %p is not aligned to %zu", block.address, required_align);
+    violations_.report(op_index, &op, RuleId::ALIGNED, "block %p is not aligned to %zu", block.address, required_align);
     return false;
   }
   // Without malloc_usable_size a program may use the requested bytes only.
   const std::size_t usable =
       target_.usable_size_fn != nullptr ? target_.usable_size_fn(block.address) : block.size_bytes;
   if (usable < block.size_bytes) {
-    violations_.report(op_index, &op, "malloc_usable_size %zu < requested %zu", usable, block.size_bytes);
+    violations_.report(op_index, &op, RuleId::USABLE_AT_LEAST_REQUEST, "malloc_usable_size %zu < requested %zu", usable,
+                       block.size_bytes);
     return false;
   }
   if (usable > UINTPTR_MAX - address) {
-    violations_.report(op_index, &op, "malloc_usable_size %zu of block %p runs past the end of memory", usable,
-                       block.address);
+    violations_.report(op_index, &op, RuleId::USABLE_AT_LEAST_REQUEST,
+                       "malloc_usable_size %zu of block %p runs past the end of memory", usable, block.address);
     return false;
   }
   block.usable_bytes = usable;
   LiveBlock overlapped;
   if (!model_.admit(block, &overlapped)) {
-    violations_.report(op_index, &op, "block [%p, +%zu) (requested %zu) overlaps live block [%p, +%zu) (requested %zu)",
-                       block.address, block.usable_bytes, block.size_bytes, overlapped.address, overlapped.usable_bytes,
+    violations_.report(op_index, &op, RuleId::NO_OVERLAP,
+                       "block [%p, +%zu) (requested %zu) overlaps live block [%p, +%zu) (requested %zu)", block.address,
+                       block.usable_bytes, block.size_bytes, overlapped.address, overlapped.usable_bytes,
                        overlapped.size_bytes);
     return false;
   }
@@ -388,12 +395,12 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
 }
 
 bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
-                      std::size_t limit_bytes) {
+                      std::size_t limit_bytes, RuleId rule) {
   const std::size_t mismatch = find_pattern_mismatch(block.address, block.size_bytes, block.usable_bytes, block.seed,
                                                      depth, op_index, limit_bytes);
   if (mismatch == SIZE_MAX) return true;
   const auto* bytes = static_cast<const volatile std::uint8_t*>(block.address);
-  violations_.report(op_index, op,
+  violations_.report(op_index, op, rule,
                      "contents changed %s: block %p size %zu (usable %zu), byte %zu is 0x%02x, expected 0x%02x", when,
                      block.address, block.size_bytes, block.usable_bytes, mismatch, unsigned{bytes[mismatch]},
                      unsigned{pattern_byte(block.seed, mismatch)});
@@ -403,7 +410,8 @@ bool OpRunner::verify(unsigned op_index, const Op* op, const LiveBlock& block, c
 void OpRunner::check_free_kept_errno(unsigned op_index, const Op* op) {
   const int errno_after = errno;
   if (errno_after == ERRNO_SENTINEL || (config_.ignored_findings & FINDING_ERRNO_CHANGED_BY_FREE)) return;
-  violations_.report(op_index, op, "free changed errno to %d; POSIX 2024 and glibc 2.33 keep it", errno_after);
+  violations_.report(op_index, op, RuleId::FREE_KEEPS_ERRNO,
+                     "free changed errno to %d; POSIX 2024 and glibc 2.33 keep it", errno_after);
 }
 
 void OpRunner::release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized) {

@@ -35,10 +35,10 @@ class OpRunner {
   void release(unsigned op_index, const Op* op, const LiveBlock& block, bool sized);
 
   // Checks a block's contents to the depth asked (pattern.h), below limit_bytes or all;
-  // reports and returns false on a mismatch. The block's address may differ from where its
-  // pattern was written (realloc).
+  // reports a break of `rule` and returns false on a mismatch. The block's address may differ
+  // from where its pattern was written (realloc).
   bool verify(unsigned op_index, const Op* op, const LiveBlock& block, const char* when, CheckDepth depth,
-              std::size_t limit_bytes = SIZE_MAX);
+              std::size_t limit_bytes = SIZE_MAX, RuleId rule = RuleId::CONTENTS_KEPT);
 
   const AllocatorTarget& target() const { return target_; }
 

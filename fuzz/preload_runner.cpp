@@ -17,6 +17,7 @@
 
 #include "child_channel.h"
 #include "fuzz_environment.h"
+#include "rules.h"
 #include "target_runner.h"
 
 extern char** environ;
@@ -174,6 +175,7 @@ class PreloadRunner final : public TargetRunner {
     va_end(args);
     result->verdict = verdict;
     result->failing_op = NO_OP_INDEX;
+    result->rule = RuleId::RUNS_TO_THE_END;
     result->observation_count = 0;
     if (WIFSIGNALED(status)) {
       std::snprintf(result->message, RESULT_MESSAGE_BYTES, "child with %s killed by signal %d (%s) %s", name_.c_str(),
@@ -188,6 +190,7 @@ class PreloadRunner final : public TargetRunner {
     const RunResult& shared = channel_->result;
     result->verdict = shared.verdict;
     result->failing_op = shared.failing_op;
+    result->rule = shared.rule;
     std::memcpy(result->message, shared.message, RESULT_MESSAGE_BYTES);
     result->observation_count = shared.observation_count;
     std::memcpy(result->observations, shared.observations, shared.observation_count * sizeof(Observation));

@@ -10,6 +10,8 @@
 
 namespace hafuzz {
 
+enum class RuleId : std::uint8_t;  // rules.h
+
 enum class ThreadMode : std::uint8_t {
   LOCK_STEP,     // one op at a time, each on its thread: deterministic, every failure replays
   FREE_RUNNING,  // each thread runs its own ops concurrently: for campaigns
@@ -56,6 +58,7 @@ inline constexpr unsigned NO_OP_INDEX = ~0u;
 struct RunResult {
   Verdict verdict;
   unsigned failing_op;  // index of the op that failed, or NO_OP_INDEX
+  RuleId rule;          // the row of rules.h that was broken (verdict != PASS)
   char message[RESULT_MESSAGE_BYTES];
   unsigned observation_count;  // ops observed, in stream order
   Observation observations[MAX_OPS];

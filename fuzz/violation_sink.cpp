@@ -5,7 +5,7 @@
 
 namespace hafuzz {
 
-void ViolationSink::report(unsigned op_index, const Op* op, const char* format, ...) {
+void ViolationSink::report(unsigned op_index, const Op* op, RuleId rule, const char* format, ...) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (failed_.load(std::memory_order_relaxed)) return;
   char* message = result_->message;
@@ -24,6 +24,7 @@ void ViolationSink::report(unsigned op_index, const Op* op, const char* format, 
   }
   result_->verdict = Verdict::VIOLATION;
   result_->failing_op = op_index;
+  result_->rule = rule;
   failed_.store(true, std::memory_order_release);
 }
 

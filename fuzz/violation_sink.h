@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "rules.h"
 #include "run_result.h"
 
 namespace hafuzz {
@@ -12,8 +13,10 @@ class ViolationSink {
  public:
   explicit ViolationSink(RunResult* result) : result_(result) {}
 
-  // Keeps the first report of the run; later ones (often consequences) are dropped.
-  void report(unsigned op_index, const Op* op, const char* format, ...) __attribute__((format(printf, 4, 5)));
+  // Keeps the first report of the run, a break of `rule`; later ones (often consequences) are
+  // dropped.
+  void report(unsigned op_index, const Op* op, RuleId rule, const char* format, ...)
+      __attribute__((format(printf, 5, 6)));
   bool failed() const { return failed_.load(std::memory_order_acquire); }
 
  private:
