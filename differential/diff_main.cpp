@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "child_channel.h"
+#include "conformance_matrix.h"
 #include "finding_trace.h"
 #include "fuzz_session.h"
 #include "input_files.h"
@@ -28,7 +29,11 @@ constexpr const char* DESCRIPTION =
     "          [--out DIR]                               compare seeded random streams for N s;\n"
     "                                                    a finding is minimized to DIR/*.trace\n"
     "  ha_diff [--a TARGET] [--b TARGET] --explain FILE  both outcomes of every op, and the verdict\n"
-    "  ha_diff --rules                                   the differences the standards allow\n"
+    "  ha_diff --matrix [--seconds N] [--seed S] [--only NAMES] [--out DIR] [LIB.so...]\n"
+    "                                                    every installed allocator (and LIB.so) against\n"
+    "                                                    glibc: one verdict per rule family, N s each\n"
+    "  ha_diff --rules                                   the rules: promises, comparisons, allowed\n"
+    "                                                    differences, with their sources\n"
     "TARGET: hardalloc | hardalloc-hardened | system | /path/to/allocator.so. An input takes well\n"
     "under a second: hundreds per second in process, about 8 per second for a library target.";
 
@@ -203,6 +208,24 @@ int compare_random(const hafuzz::SessionConfig& config, const RandomPlan& plan) 
   return 0;
 }
 
+int print_matrix(const hafuzz::MatrixPlan& plan, const std::vector<std::string>& extra_libraries,
+                 const std::vector<std::string>& only) {
+  std::string error;
+  const std::vector<hafuzz::MatrixAllocator> allocators = hafuzz::installed_allocators(extra_libraries, only, &error);
+  if (allocators.empty()) hafuzz::exit_usage_error(TOOL, error);
+  std::vector<hafuzz::MatrixRow> rows;
+  for (const hafuzz::MatrixAllocator& allocator : allocators) {
+    std::fprintf(stderr, "%s: %s (%s), %.0f s\n", TOOL, allocator.name.c_str(), allocator.spec.c_str(),
+                 plan.seconds_per_allocator);
+    rows.emplace_back();
+    if (!hafuzz::run_matrix_row(allocator, plan, &rows.back(), &error)) hafuzz::exit_usage_error(TOOL, error);
+  }
+  hafuzz::print_matrix(rows, plan, stdout);
+  if (!hafuzz::write_matrix_files(rows, plan, &error)) hafuzz::exit_usage_error(TOOL, error);
+  std::printf("written: %s/matrix.csv, %s/matrix.md\n", plan.out_dir.c_str(), plan.out_dir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,8 +236,8 @@ int main(int argc, char** argv) {
   std::string explain_path;
   std::vector<std::string> paths;
   bool rules = false;
-  app.add_option("--a", a_spec, "target under test")->type_name("TARGET");
-  app.add_option("--b", b_spec, "target to compare with")->type_name("TARGET");
+  auto* a_option = app.add_option("--a", a_spec, "target under test")->type_name("TARGET");
+  auto* b_option = app.add_option("--b", b_spec, "target to compare with")->type_name("TARGET");
   auto* explain_option =
       app.add_option("--explain", explain_path, "print both outcomes of every op of FILE")->type_name("FILE");
   auto* rules_flag = app.add_flag("--rules", rules, "print the table of allowed differences");
@@ -230,17 +253,27 @@ int main(int argc, char** argv) {
   auto* out_dir = app.add_option("--out", plan.out_dir, "where a finding's input and trace go (.)")
                       ->type_name("DIR")
                       ->check(CLI::ExistingDirectory);
-  explain_option->excludes(inputs)->excludes(rules_flag)->excludes(seconds);
-  rules_flag->excludes(inputs)->excludes(seconds);
-  seconds->excludes(inputs);
+  bool matrix = false;
+  std::vector<std::string> only;
+  auto* matrix_flag = app.add_flag("--matrix", matrix, "the conformance matrix of every installed allocator");
+  auto* only_option = app.add_option("--only", only, "--matrix: these allocators only (glibc, mimalloc, ...)")
+                          ->delimiter(',')
+                          ->type_name("NAMES");
+  explain_option->excludes(inputs)->excludes(rules_flag)->excludes(seconds)->excludes(matrix_flag);
+  rules_flag->excludes(inputs)->excludes(seconds)->excludes(matrix_flag);
+  matrix_flag->excludes(threads)->excludes(max_bytes)->excludes(a_option)->excludes(b_option);
   hafuzz::parse_command_line(app, argc, argv);
   if (rules) return print_rules();
+  if (only_option->count() > 0 && !matrix) hafuzz::exit_usage_error(TOOL, "--only needs --matrix");
+  if (seconds->count() > 0 && !matrix && !paths.empty()) {
+    hafuzz::exit_usage_error(TOOL, "--seconds runs random streams: name no inputs (see --help)");
+  }
   for (const CLI::Option* random_only : {seed, threads, max_bytes, out_dir}) {
-    if (random_only->count() > 0 && seconds->count() == 0) {
-      hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --seconds");
+    if (random_only->count() > 0 && seconds->count() == 0 && !matrix) {
+      hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --seconds or --matrix");
     }
   }
-  if (explain_path.empty() && paths.empty() && seconds->count() == 0) {
+  if (explain_path.empty() && paths.empty() && seconds->count() == 0 && !matrix) {
     hafuzz::exit_usage_error(
         TOOL, "no inputs: name files or directories, --seconds N, --explain FILE or --rules (see --help)");
   }
@@ -254,7 +287,17 @@ int main(int argc, char** argv) {
   if (!a_spec.empty()) config.target_spec = a_spec;
   if (!b_spec.empty()) config.second_spec = b_spec;
   if (config.second_spec.empty()) config.second_spec = "system";
+  const bool fresh_process_from_environment = config.fresh_process_per_input;  // HARDALLOC_FUZZ_REUSE_CHILD
   config.fresh_process_per_input = true;
+  if (matrix) {
+    hafuzz::MatrixPlan matrix_plan;
+    if (seconds->count() > 0) matrix_plan.seconds_per_allocator = plan.seconds;
+    matrix_plan.seed = plan.seed;
+    matrix_plan.out_dir = plan.out_dir;
+    matrix_plan.run = config.run;
+    matrix_plan.fresh_process_per_input = fresh_process_from_environment;
+    return print_matrix(matrix_plan, paths, only);
+  }
   if (!explain_path.empty()) return explain(config, explain_path);
   if (seconds->count() > 0) return compare_random(config, plan);
   return compare_files(config, paths);

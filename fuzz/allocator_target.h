@@ -33,6 +33,9 @@ struct AllocatorTarget {
   void (*free_aligned_sized_fn)(void* block, std::size_t align, std::size_t size);
   // False when the allocator has no C++ operators of its own: operator new ops are skipped.
   bool has_operators;
+  // False when a failing throwing operator new neither calls the new_handler nor throws (ASan's,
+  // LLVM 14, ends the process): new_handler ops are then skipped.
+  bool calls_new_handler;
   // libstdc++ 12.2's operator new(size, align_val_t) rounds the size up to the alignment
   // without an overflow check, so an impossible size wraps to a small block (found by this
   // fuzzer; docs/fuzzing.md). True when the process's aligned operator new is libstdc++'s: such

@@ -86,7 +86,7 @@ class StreamExecution {
       : stream_(stream),
         config_(config),
         result_(result),
-        violations_(result),
+        violations_(result, config.ignored_families),
         runner_(target, config, model_, violations_) {}
 
   void run() {

@@ -70,7 +70,8 @@ std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, b
   // Free-running runs are not repeatable op by op, so only lock-step runs are compared.
   if (config_.run.thread_mode != ThreadMode::LOCK_STEP) return {};
   Disagreement disagreement;
-  if (!find_disagreement(*stream_, *target_result_, target_->name(), *second_result_, second_->name(), &disagreement)) {
+  if (!find_disagreement(*stream_, *target_result_, target_->name(), *second_result_, second_->name(), &disagreement,
+                         config_.run.ignored_families)) {
     return {};
   }
   last_family_ = family_of(disagreement.rule, &stream_->ops[disagreement.op_index]);

@@ -45,6 +45,9 @@ class FuzzSession {
   // that ha_diff --explain can show both sides (the verdict is the same).
   std::string run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets = false);
 
+  // From the next run on, findings in these families (bit per RuleFamily) are not reported.
+  void ignore_families(std::uint32_t families) { config_.run.ignored_families = families; }
+
   // The family (rules.h) of the last run's finding; meaningless when it found nothing.
   RuleFamily last_family() const { return last_family_; }
 

@@ -19,7 +19,7 @@ namespace hafuzz {
     label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
         prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
         [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
-        prefix##free_aligned_sized, false, false, SIZE_MAX, [] { prefix##collect(0); }                    \
+        prefix##free_aligned_sized, false, false, false, SIZE_MAX, [] { prefix##collect(0); }             \
   }
 
 const AllocatorTarget& hardalloc_target() {

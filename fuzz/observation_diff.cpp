@@ -57,7 +57,8 @@ Comparison compare_observations(const Op& op, const Observation& first, const Ob
 }
 
 bool find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
-                       const RunResult& second, const std::string& second_name, Disagreement* out) {
+                       const RunResult& second, const std::string& second_name, Disagreement* out,
+                       std::uint32_t ignored_families) {
   const unsigned count =
       first.observation_count < second.observation_count ? first.observation_count : second.observation_count;
   for (unsigned i = 0; i < count && i < stream.op_count; ++i) {
@@ -65,6 +66,7 @@ bool find_disagreement(const OpStream& stream, const RunResult& first, const std
     const Observation& b = second.observations[i];
     const Rule* broken = nullptr;
     if (compare_observations(stream.ops[i], a, b, &broken) != Comparison::DISAGREE) continue;
+    if (ignored_families & (1u << static_cast<unsigned>(family_of(broken->id, &stream.ops[i])))) continue;
     char op_text[160];
     format_op(stream.ops[i], op_text, sizeof op_text);
     out->op_index = i;

@@ -42,8 +42,10 @@ struct Disagreement {
   std::string text;  // "same-errno: op 3 (malloc t0 s1 size=8): A gave ..., B gave ..."
 };
 
-// Finds the first difference no row allows; false when the runs agree.
+// Finds the first difference no row allows, outside the families of ignored_families (bit per
+// RuleFamily); false when the runs agree.
 bool find_disagreement(const OpStream& stream, const RunResult& first, const std::string& first_name,
-                       const RunResult& second, const std::string& second_name, Disagreement* out);
+                       const RunResult& second, const std::string& second_name, Disagreement* out,
+                       std::uint32_t ignored_families = 0);
 
 }  // namespace hafuzz

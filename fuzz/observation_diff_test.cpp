@@ -49,6 +49,14 @@ TEST(ObservationDiff, EnomemLeftBySuccessIsAllowedWithItsRule) {
             Comparison::DISAGREE);
 }
 
+TEST(ObservationDiff, AnAlignmentRowExplainsAZeroSizeRequestWithABadAlignment) {
+  constexpr Op ALIGNED_3_0{
+      .kind = OpKind::ALIGNED_ALLOC, .thread = 0, .slot = 0, .to_thread = 0, .size = 0, .count = 0, .align = 3};
+  const Rule* rule = nullptr;
+  EXPECT_EQ(compare_observations(ALIGNED_3_0, no_block(EINVAL), block(), &rule), Comparison::ALLOWED);
+  EXPECT_EQ(rule->id, RuleId::ALIGNMENT_NOT_POWER_OF_TWO);
+}
+
 TEST(ObservationDiff, WhetherReallocMovedIsNotCompared) {
   EXPECT_EQ(compare_observations(REALLOC_64, block(MOVED), block()), Comparison::SAME);
 }
@@ -70,6 +78,7 @@ TEST(Rules, AFindingOnAnOperatorNewOpCountsInTheOperatorsFamily) {
   constexpr Op NEW_64{.kind = OpKind::NEW, .thread = 0, .slot = 0, .to_thread = 0, .size = 64, .count = 0, .align = 0};
   EXPECT_EQ(family_of(RuleId::ALIGNED, &NEW_64), RuleFamily::OPERATORS);
   EXPECT_EQ(family_of(RuleId::ALIGNED, &MALLOC_64), RuleFamily::ALIGNMENT);
+  EXPECT_EQ(family_of(RuleId::FREE_KEEPS_ERRNO, &NEW_64), RuleFamily::ERRNO);  // the slot's old block
   EXPECT_EQ(family_of(RuleId::RUNS_TO_THE_END, nullptr), RuleFamily::PROCESS);
 }
 

@@ -33,6 +33,7 @@ constexpr OpInfo OP_INFOS[] = {
     {"verify_all", 0},
     {"handoff", FIELD_SLOT | FIELD_TO_THREAD},
     {"thread_end", 0},
+    {"new_handler", SLOT_SIZE},
 };
 static_assert(sizeof(OP_INFOS) / sizeof(OP_INFOS[0]) == OP_KIND_COUNT);
 

@@ -21,6 +21,10 @@ inline constexpr std::size_t IMPOSSIBLE_MIN_BYTES = std::size_t{1} << 47;
 // Alignments above this need not be supported; failing with ENOMEM there is allowed.
 inline constexpr std::size_t MAX_REQUIRED_ALIGNMENT_BYTES = std::size_t{4} << 20;
 
+// A NEW_HANDLER op's handler removes itself on this call: a failing operator new must call it
+// exactly this many times, then throw std::bad_alloc.
+inline constexpr unsigned NEW_HANDLER_CALLS = 3;
+
 enum class OpKind : std::uint8_t {
   MALLOC,
   CALLOC,        // count * size
@@ -43,6 +47,7 @@ enum class OpKind : std::uint8_t {
   VERIFY_ALL,   // check every live block
   HANDOFF,      // give the block to thread `to_thread`, which frees it
   THREAD_END,   // the op's thread exits; its next op starts a new thread
+  NEW_HANDLER,  // operator new(size) with a new_handler installed that removes itself on its 3rd call
   COUNT_
 };
 inline constexpr unsigned OP_KIND_COUNT = static_cast<unsigned>(OpKind::COUNT_);

@@ -71,6 +71,7 @@ BlockOrigin origin_of(OpKind kind) {
       return BlockOrigin::MEMALIGN;
     case OpKind::NEW:
     case OpKind::NEW_NOTHROW:
+    case OpKind::NEW_HANDLER:
       return BlockOrigin::NEW;
     case OpKind::NEW_ARRAY:
       return BlockOrigin::NEW_ARRAY;
@@ -126,7 +127,37 @@ void* call_operator_new(const Op& op, std::size_t bytes, bool impossible) {
   }
 }
 
+// The NEW_HANDLER op's handler: counts its calls on this thread and removes itself on the
+// NEW_HANDLER_CALLS-th (lock-step only: the handler is the process's, see call_new_with_handler).
+thread_local unsigned t_new_handler_calls;
+
+void counting_new_handler() {
+  if (++t_new_handler_calls >= NEW_HANDLER_CALLS) std::set_new_handler(nullptr);
+}
+
 }  // namespace
+
+void* OpRunner::call_new_with_handler(unsigned op_index, const Op& op, std::size_t request_bytes) {
+  t_new_handler_calls = 0;
+  std::set_new_handler(counting_new_handler);
+  void* block = nullptr;
+  bool threw = false;
+  try {
+    block = ::operator new(request_bytes);
+  } catch (const std::bad_alloc&) {
+    threw = true;
+  }
+  std::set_new_handler(nullptr);
+  if (!threw && block == nullptr) {
+    violations_.report(op_index, &op, RuleId::NEW_HANDLER_LOOP, "throwing operator new returned NULL");
+  } else if (threw && t_new_handler_calls != NEW_HANDLER_CALLS) {
+    violations_.report(op_index, &op, RuleId::NEW_HANDLER_LOOP,
+                       "threw std::bad_alloc after %u calls of the new_handler; it stays installed until its "
+                       "call %u",
+                       t_new_handler_calls, NEW_HANDLER_CALLS);
+  }
+  return block;
+}
 
 void* OpRunner::call_allocation(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible,
                                 int* errno_after) {
@@ -164,6 +195,9 @@ void* OpRunner::call_allocation(unsigned op_index, const Op& op, std::size_t req
       *errno_after = status;  // its error is the return value; errno is not part of its contract
       return nullptr;
     }
+    case OpKind::NEW_HANDLER:
+      *errno_after = ERRNO_SENTINEL;  // as for every operator new (below)
+      return opaque(call_new_with_handler(op_index, op, request_bytes));
     default:
       // C++ reports a failed operator new by NULL (nothrow) or bad_alloc, never by errno
       // ([new.delete.single]): its errno is not observed, so no errno rule applies to it.
@@ -222,6 +256,10 @@ Observation OpRunner::run(unsigned op_index, const Op& op) {
 Observation OpRunner::allocate(unsigned op_index, const Op& op) {
   // operator new(align_val_t) with an alignment that is not a power of two is undefined.
   if (op.kind == OpKind::NEW_ALIGNED && !is_power_of_two(op.align)) {
+    return observed(Outcome::SKIPPED);
+  }
+  // The new_handler is the process's: threads running at once would call each other's.
+  if (op.kind == OpKind::NEW_HANDLER && config_.thread_mode != ThreadMode::LOCK_STEP) {
     return observed(Outcome::SKIPPED);
   }
   bool impossible = false;

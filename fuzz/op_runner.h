@@ -48,6 +48,9 @@ class OpRunner {
   // Calls the allocation function; *errno_after is errno after the call (ERRNO_SENTINEL when
   // it was not written), or posix_memalign's nonzero return.
   void* call_allocation(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int* errno_after);
+  // NEW_HANDLER: operator new(request_bytes) with the counting handler installed; reports a
+  // break of new-handler-loop. Null when it threw std::bad_alloc.
+  void* call_new_with_handler(unsigned op_index, const Op& op, std::size_t request_bytes);
   // Frees as the block was made: free, free_sized, operator delete in its form.
   void deallocate(const LiveBlock& block, bool sized);
   // Reports a free that wrote errno (set to ERRNO_SENTINEL before it).

@@ -96,6 +96,10 @@ const Rule RULES[RULE_COUNT] = {
      "C17 7.22.3.5", nullptr},
     {RuleId::CALLOC_ZEROED, PROMISE, RuleFamily::ZEROING, "calloc-zeroed", "calloc's block is zero up to the request",
      "C17 7.22.3.2", nullptr},
+    {RuleId::NEW_HANDLER_LOOP, PROMISE, RuleFamily::OPERATORS, "new-handler-loop",
+     "a throwing operator new that cannot allocate calls the installed new_handler and retries, until "
+     "no handler is installed, then throws std::bad_alloc",
+     "C++17 [new.delete.single]p4 (required behavior), [new.handler]", nullptr},
     {RuleId::RUNS_TO_THE_END, PROMISE, RuleFamily::PROCESS, "runs-to-the-end",
      "the target runs every op of a valid stream without crashing or hanging",
      "the harness (HARDALLOC_FUZZ_TIMEOUT_MS); every call in a stream is valid C", nullptr},
@@ -107,12 +111,6 @@ const Rule RULES[RULE_COUNT] = {
      "POSIX.1-2017 malloc (errno on failure); glibc 2.36 writes errno only on failure, with the "
      "exception allowed below",
      nullptr},
-    {RuleId::ZERO_SIZE_REQUEST, ALLOWED, RuleFamily::FAILURE, "zero-size request",
-     "a zero-size request returns NULL or a unique pointer (glibc, hardalloc: a block)", "C17 7.22.3p1",
-     is_zero_size_allocation},
-    {RuleId::REALLOC_TO_ZERO, ALLOWED, RuleFamily::REALLOC, "realloc to zero bytes",
-     "glibc and hardalloc free the block and return NULL; jemalloc and mimalloc return a new block",
-     "C17 7.22.3.5 allows both; C23 makes it undefined", is_realloc_to_zero},
     {RuleId::ALIGNMENT_NOT_POWER_OF_TWO, ALLOWED, RuleFamily::ALIGNMENT, "alignment not a power of two",
      "memalign: glibc and hardalloc round it up to a power of two (up to 16: plain malloc), ASan fails "
      "with EINVAL; aligned_alloc: glibc 2.38 and hardalloc fail with EINVAL, glibc 2.36 rounds it up",
@@ -130,6 +128,12 @@ const Rule RULES[RULE_COUNT] = {
      "each side's model: impossible-fails)",
      "C17 7.22.3.1 (implementation-defined alignments); POSIX.1-2017 posix_memalign [EINVAL]",
      has_alignment_below_pointer},
+    {RuleId::ZERO_SIZE_REQUEST, ALLOWED, RuleFamily::FAILURE, "zero-size request",
+     "a zero-size request returns NULL or a unique pointer (glibc, hardalloc: a block)", "C17 7.22.3p1",
+     is_zero_size_allocation},
+    {RuleId::REALLOC_TO_ZERO, ALLOWED, RuleFamily::REALLOC, "realloc to zero bytes",
+     "glibc and hardalloc free the block and return NULL; jemalloc and mimalloc return a new block",
+     "C17 7.22.3.5 allows both; C23 makes it undefined", is_realloc_to_zero},
     {RuleId::ENOMEM_LEFT_BY_SUCCESS, ALLOWED, RuleFamily::ERRNO, "ENOMEM left in errno by a success",
      "glibc 2.36's sysmalloc leaves sbrk's ENOMEM when the heap cannot grow in place and it maps the "
      "memory instead (seen beside hardalloc's mappings); any other errno written by a success differs",
@@ -163,9 +167,15 @@ const char* family_name(RuleFamily family) {
 }
 
 RuleFamily family_of(RuleId id, const Op* op) {
-  const bool operator_op = op != nullptr && (op->kind == OpKind::NEW || op->kind == OpKind::NEW_ARRAY ||
-                                             op->kind == OpKind::NEW_ALIGNED || op->kind == OpKind::NEW_NOTHROW);
-  return operator_op ? RuleFamily::OPERATORS : rule(id).family;
+  const bool operator_op =
+      op != nullptr && (op->kind == OpKind::NEW || op->kind == OpKind::NEW_ARRAY || op->kind == OpKind::NEW_ALIGNED ||
+                        op->kind == OpKind::NEW_NOTHROW || op->kind == OpKind::NEW_HANDLER);
+  const RuleFamily family = rule(id).family;
+  // Other families on such an op (a free of the slot's old block, the block's contents) are
+  // about the allocator beneath the operator.
+  const bool about_the_result =
+      family == RuleFamily::FAILURE || family == RuleFamily::ALIGNMENT || rule(id).kind == RuleKind::COMPARED;
+  return operator_op && about_the_result ? RuleFamily::OPERATORS : family;
 }
 
 }  // namespace hafuzz

@@ -49,15 +49,16 @@ enum class RuleId : std::uint8_t {
   CONTENTS_KEPT,
   REALLOC_KEEPS_PREFIX,
   CALLOC_ZEROED,
+  NEW_HANDLER_LOOP,
   RUNS_TO_THE_END,
   SAME_OUTCOME,
   SAME_ERRNO,
+  ALIGNMENT_NOT_POWER_OF_TWO,  // ALLOWED rows are tried in order: an alignment rule before the
+  ALIGNED_ALLOC_ODD_SIZE,      // zero-size one, so that aligned_alloc(3, 0) is explained by its
+  ALIGNMENT_ABOVE_4_MIB,       // alignment
+  ALIGNMENT_BELOW_POINTER,
   ZERO_SIZE_REQUEST,
   REALLOC_TO_ZERO,
-  ALIGNMENT_NOT_POWER_OF_TWO,
-  ALIGNED_ALLOC_ODD_SIZE,
-  ALIGNMENT_ABOVE_4_MIB,
-  ALIGNMENT_BELOW_POINTER,
   ENOMEM_LEFT_BY_SUCCESS,
   COUNT_
 };
@@ -78,7 +79,8 @@ extern const Rule RULES[RULE_COUNT];
 
 inline const Rule& rule(RuleId id) { return RULES[static_cast<unsigned>(id)]; }
 
-// The family a finding on `op` counts in: the row's, or OPERATORS on an operator new op.
+// The family a finding on `op` counts in: the row's, except that what an operator new op
+// returned (whether it failed, its alignment, how it compares) counts as OPERATORS.
 RuleFamily family_of(RuleId id, const Op* op);
 
 }  // namespace hafuzz

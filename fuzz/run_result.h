@@ -22,6 +22,9 @@ struct RunConfig {
   // Allocations that would take the live requested bytes above this are skipped.
   std::size_t live_cap_bytes = std::size_t{64} << 20;
   std::uint32_t ignored_findings = 0;  // FindingClass bits (finding_class.h) not reported
+  // Bit f set: breaks of rules of family f (rules.h, family_of) are not reported, so that the
+  // conformance matrix looks past a family it already has a finding in.
+  std::uint32_t ignored_families = 0;
 };
 
 enum class Outcome : std::uint8_t {

@@ -26,8 +26,10 @@ std::size_t system_usable_size(void* block) { return malloc_usable_size(block); 
 
 #if HA_FUZZ_MALLOC_IS_ASAN
 constexpr std::size_t MAX_ALIGNMENT_BYTES = std::size_t{1} << 26;  // ASan's malloc: see the header
+constexpr bool CALLS_NEW_HANDLER = false;
 #else
 constexpr std::size_t MAX_ALIGNMENT_BYTES = SIZE_MAX;
+constexpr bool CALLS_NEW_HANDLER = true;
 #endif
 
 bool aligned_new_is_libstdcxx() {
@@ -70,6 +72,7 @@ AllocatorTarget make_system_target() {
                          nullptr,
                          nullptr,
                          true,
+                         CALLS_NEW_HANDLER,
                          aligned_new_is_libstdcxx(),
                          MAX_ALIGNMENT_BYTES,
                          nullptr};
@@ -109,6 +112,8 @@ bool target_supports(const AllocatorTarget& target, OpKind kind) {
     case OpKind::NEW_ALIGNED:
     case OpKind::NEW_NOTHROW:
       return target.has_operators;
+    case OpKind::NEW_HANDLER:
+      return target.has_operators && target.calls_new_handler;
     default:
       return true;
   }

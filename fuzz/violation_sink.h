@@ -11,7 +11,9 @@ namespace hafuzz {
 
 class ViolationSink {
  public:
-  explicit ViolationSink(RunResult* result) : result_(result) {}
+  // Reports of rules in the families of ignored_families (bit per RuleFamily) are dropped.
+  ViolationSink(RunResult* result, std::uint32_t ignored_families)
+      : result_(result), ignored_families_(ignored_families) {}
 
   // Keeps the first report of the run, a break of `rule`; later ones (often consequences) are
   // dropped.
@@ -21,6 +23,7 @@ class ViolationSink {
 
  private:
   RunResult* result_;
+  std::uint32_t ignored_families_;
   std::mutex mutex_;
   // release in report(), acquire in failed(): a thread that sees true also sees the message.
   std::atomic<bool> failed_{false};

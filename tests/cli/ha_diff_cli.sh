@@ -26,11 +26,16 @@ expect_usage_error 'is not an allocator library' "$diff" --a "$libz" --explain "
 expect_usage_error "unknown target 'jemalloc'" "$diff" --b jemalloc "$trace"
 expect_usage_error "HARDALLOC_FUZZ_LIVE_CAP_MB: 'abc'" env HARDALLOC_FUZZ_LIVE_CAP_MB=abc "$diff" "$trace"
 expect_usage_error 'lock-step runs only' env HARDALLOC_FUZZ_MODE=free "$diff" "$trace"
-expect_usage_error '^ha_diff: error: --seed needs --seconds$' "$diff" --seed 3
+expect_usage_error '^ha_diff: error: --seed needs --seconds or --matrix$' "$diff" --seed 3
 expect_usage_error "threads: '5' is above the maximum 4" "$diff" --seconds 1 --threads 5
 expect_usage_error 'seconds' "$diff" --seconds abc
-expect_usage_error 'excludes' "$diff" --seconds 1 "$trace"
+expect_usage_error 'name no inputs' "$diff" --seconds 1 "$trace"
 expect_usage_error 'out' "$diff" --seconds 1 --out "$cli_scratch/missing-dir"
+
+expect_usage_error '^ha_diff: error: --only needs --matrix$' "$diff" --only glibc
+expect_usage_error "--only: 'bogus' is not installed here \\(glibc" "$diff" --matrix --only bogus
+expect_usage_error 'excludes' "$diff" --matrix --a hardalloc
+expect_usage_error 'cannot read nope.so' "$diff" --matrix nope.so
 
 # Random streams: the same seed, the same streams; hardalloc against the system malloc agrees.
 expect_status 0 'compared [0-9]+ random streams in [0-9.]+ s \(seed 3\), no finding' \
@@ -54,5 +59,16 @@ if [[ -n $planted ]]; then
     "$diff" --b "$planted" --seconds 20 --seed 1 --out "$cli_scratch"
   found=$(ls "$cli_scratch"/ha_diff-1-*.trace | head -n 1)
   expect_status 1 'compared 1 inputs, 1 findings' "$diff" --b "$planted" "$found"
+  # The matrix: glibc conforms, the planted realloc bug diverges in the realloc family with a
+  # trace; the table is also written as CSV and Markdown.
+  mkdir -p "$cli_scratch/matrix"
+  expect_status 0 'libplanted_realloc_lost_byte.so +[0-9]+ .*DIVERGES \[1\]' \
+    "$diff" --matrix --seconds 2 --only glibc,libplanted_realloc_lost_byte.so --out "$cli_scratch/matrix" "$planted"
+  grep -Eq '^glibc +[0-9]+( +ok){9}$' "$cli_scratch/out" || cli_fail "glibc does not conform in the matrix"
+  grep -q '^"libplanted_realloc_lost_byte.so",[0-9]*,realloc,DIVERGES,' "$cli_scratch/matrix/matrix.csv" ||
+    cli_fail "matrix.csv lacks the realloc divergence"
+  grep -q '^| glibc | [0-9]* | ok |' "$cli_scratch/matrix/matrix.md" || cli_fail "matrix.md lacks the glibc row"
+  [[ -s $cli_scratch/matrix/matrix-libplanted_realloc_lost_byte.so-realloc.trace ]] ||
+    cli_fail "no reproducer trace for the divergence"
 fi
 cli_done

@@ -38,6 +38,7 @@ enum class PlantedBug {
   FREE_WRITES_ERRNO = 12,               // freeing a mapped block leaves madvise's EINVAL in errno
   REALLOC_SHRINK_LOSES_TAIL = 13,       // a shrinking realloc moves the block, copying 4 KiB at most
   MEMALIGN_FAILURE_WRITES_OUTPUT = 14,  // posix_memalign stores NULL in its output when it fails
+  NEW_HANDLER_NEVER_CALLED = 15,        // its operator new throws without calling the new_handler
 };
 constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
 // The last two are invisible to a harness that uses only the requested bytes: realloc and the
@@ -45,7 +46,8 @@ constexpr PlantedBug BUG = static_cast<PlantedBug>(PLANTED_BUG);
 // extra 16 bytes are the next block's header; USABLE_RANGES_OVERLAP's reported 256 bytes run 48
 // bytes into the next block of the class, whose own request never reaches back.
 // FREE_WRITES_ERRNO and MEMALIGN_FAILURE_WRITES_OUTPUT were invisible to a harness that observed
-// only each call's result and errno on failure.
+// only each call's result and errno on failure; NEW_HANDLER_NEVER_CALLED to one that never
+// installed a new_handler.
 
 constexpr size_t HEADER_BYTES = 16;
 constexpr size_t ALIGN_BYTES = 16;
@@ -323,3 +325,13 @@ __attribute__((visibility("default"))) size_t malloc_usable_size(void* pointer) 
 }
 
 }  // extern "C"
+
+#if PLANTED_BUG == 15  // NEW_HANDLER_NEVER_CALLED; this library alone is built with exceptions
+#include <new>
+
+__attribute__((visibility("default"))) void* operator new(size_t size) {
+  void* block = malloc(size);
+  if (block == nullptr) throw std::bad_alloc();  // the bug: no new_handler loop first
+  return block;
+}
+#endif
