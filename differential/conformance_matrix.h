@@ -15,8 +15,9 @@
 namespace hafuzz {
 
 struct MatrixAllocator {
-  std::string name;  // "glibc", "mimalloc", or a library's file name
-  std::string spec;  // the target (target_registry.h): "system" or a library path
+  std::string name;             // "glibc", "mimalloc", or a library's file name
+  std::string spec;             // the target (target_registry.h): "system" or a library path
+  bool reports_misuse = false;  // promises a report of every misuse op's KIND (hardalloc-hardened)
 };
 
 // glibc (the system malloc), then each allocator library found at its Debian path (mimalloc,
@@ -43,16 +44,24 @@ struct Cell {
   std::string trace_path;                  // DIVERGES: its trace
 };
 
+// The misuse ops (misuse.h), the columns of the matrix's second table.
+inline constexpr OpKind MISUSE_KINDS[] = {OpKind::DOUBLE_FREE,     OpKind::INTERIOR_FREE,    OpKind::FOREIGN_FREE,
+                                          OpKind::WRONG_SIZE_FREE, OpKind::WRITE_AFTER_FREE, OpKind::OVERFLOW};
+inline constexpr unsigned MISUSE_KIND_COUNT = sizeof(MISUSE_KINDS) / sizeof(MISUSE_KINDS[0]);
+
 struct MatrixRow {
   std::string allocator;
   std::uint64_t stream_count = 0;
   Cell cells[RULE_FAMILY_COUNT];
+  // Per misuse op: what the allocator did, each distinct outcome once ("dies: SIGABRT").
+  std::vector<std::string> misuse[MISUSE_KIND_COUNT];
 };
 
 // Runs the plan's streams on `allocator` (compared with the system malloc unless it is that
-// one) for plan.seconds_per_allocator; each family's first finding is minimized into
-// plan.out_dir/matrix-NAME-FAMILY.trace and that family is then looked past. Sets *error and
-// returns false when the target cannot be made.
+// one) for plan.seconds_per_allocator, misuse ops included (an allocator that reports misuse
+// must report each with its KIND: rule misuse-reported); each family's first finding is
+// minimized into plan.out_dir/matrix-NAME-FAMILY.trace and that family is then looked past.
+// Sets *error and returns false when the target cannot be made.
 bool run_matrix_row(const MatrixAllocator& allocator, const MatrixPlan& plan, MatrixRow* row, std::string* error);
 
 // The table for a terminal, with the findings and allowed differences below it.

@@ -40,7 +40,8 @@ constexpr const char* DESCRIPTION =
 constexpr const char* FOOTER =
     "Defaults: A from HARDALLOC_FUZZ_TARGET (hardalloc when built in, else system), B from\n"
     "HARDALLOC_FUZZ_DIFF (else system); runs are lock-step.\n"
-    "Exit status: 0 the targets agree and keep every promise, 1 a finding, 2 a usage or input error.";
+    "Exit status: 0 the targets agree and keep every promise (--matrix: the matrix was made, whatever\n"
+    "it shows), 1 a finding, 2 a usage or input error.";
 
 constexpr double MAX_SECONDS = 1e7;
 
@@ -240,7 +241,7 @@ int main(int argc, char** argv) {
   auto* b_option = app.add_option("--b", b_spec, "target to compare with")->type_name("TARGET");
   auto* explain_option =
       app.add_option("--explain", explain_path, "print both outcomes of every op of FILE")->type_name("FILE");
-  auto* rules_flag = app.add_flag("--rules", rules, "print the table of allowed differences");
+  auto* rules_flag = app.add_flag("--rules", rules, "print the rules: promises, comparisons, allowed differences");
   auto* inputs = app.add_option("inputs", paths, "inputs: files, directories of files")->type_name("FILE|DIR");
   RandomPlan plan;
   auto* seconds =
@@ -268,9 +269,14 @@ int main(int argc, char** argv) {
   if (seconds->count() > 0 && !matrix && !paths.empty()) {
     hafuzz::exit_usage_error(TOOL, "--seconds runs random streams: name no inputs (see --help)");
   }
-  for (const CLI::Option* random_only : {seed, threads, max_bytes, out_dir}) {
+  for (const CLI::Option* random_only : {seed, out_dir}) {
     if (random_only->count() > 0 && seconds->count() == 0 && !matrix) {
       hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --seconds or --matrix");
+    }
+  }
+  for (const CLI::Option* random_only : {threads, max_bytes}) {
+    if (random_only->count() > 0 && seconds->count() == 0) {
+      hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --seconds");
     }
   }
   if (explain_path.empty() && paths.empty() && seconds->count() == 0 && !matrix) {

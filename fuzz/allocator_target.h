@@ -41,6 +41,11 @@ struct AllocatorTarget {
   // fuzzer; docs/fuzzing.md). True when the process's aligned operator new is libstdc++'s: such
   // requests are then skipped, as they test libstdc++, not the allocator.
   bool aligned_new_wraps_huge_sizes;
+  // True when every misuse op must end in a report of its KIND (hardalloc's hardened build).
+  bool reports_misuse;
+  // Checks the heap and reports what it finds (ha_check_heap), or null; a misuse op's child
+  // calls it before it exits.
+  int (*check_fn)();
   // Alignments above this are not passed to the aligned functions. ASan's allocator (LLVM 14)
   // fails an internal CHECK, ending the process, when the aligned block would end beyond 2^63
   // (memalign(2^63, n); 2^62 with an unlucky address), found by this fuzzer; and it touches

@@ -86,7 +86,7 @@ class StreamExecution {
       : stream_(stream),
         config_(config),
         result_(result),
-        violations_(result, config.ignored_families),
+        violations_(result),
         runner_(target, config, model_, violations_) {}
 
   void run() {
@@ -339,6 +339,7 @@ void execute_op_stream(const OpStream& stream, const AllocatorTarget& target, co
                        RunResult* result) {
   result->verdict = Verdict::PASS;
   result->failing_op = NO_OP_INDEX;
+  result->rule = RuleId::RUNS_TO_THE_END;  // meaningful only when the verdict is not PASS
   result->message[0] = '\0';
   StreamExecution execution(stream, target, config, result);
   execution.run();

@@ -16,10 +16,14 @@ FindingTrace minimize_finding(FuzzSession& session, const std::vector<std::uint8
   decode_op_stream(input.data(), input.size(), failing.get());
   FindingTrace result;
   result.finding = finding;
+  const RuleFamily family = session.last_family();  // of `finding`, the session's last run
   const auto still_fails = [&](const OpStream& candidate) {
     const std::vector<std::uint8_t> encoded = encode_op_stream(candidate);
     const std::string candidate_finding = session.run(encoded.data(), encoded.size());
-    if (candidate_finding.empty() || finding_kind(candidate_finding) != finding_kind(finding)) return false;
+    if (candidate_finding.empty() || finding_kind(candidate_finding) != finding_kind(finding) ||
+        session.last_family() != family) {
+      return false;
+    }
     result.finding = candidate_finding;
     return true;
   };

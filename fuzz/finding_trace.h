@@ -22,7 +22,8 @@ struct FindingTrace {
 // ("[name] violation", "[differential]").
 std::string finding_kind(const std::string& finding);
 
-// `input` gave `finding` on `session`; `source` names it in the trace's header.
+// `input` gave `finding` on `session` in its last run; `source` names it in the trace's header.
+// The result fails with the same kind of finding in the same family (rules.h).
 FindingTrace minimize_finding(FuzzSession& session, const std::vector<std::uint8_t>& input, const std::string& finding,
                               const std::string& source);
 

@@ -27,7 +27,7 @@ constexpr std::uint64_t MAX_DIFF_SAMPLE = 1u << 20;
 constexpr const char* KNOWN_NAMES[] = {
     "HARDALLOC_FUZZ_TARGET", "HARDALLOC_FUZZ_DIFF",        "HARDALLOC_FUZZ_DIFF_SAMPLE", "HARDALLOC_FUZZ_IGNORE",
     "HARDALLOC_FUZZ_MODE",   "HARDALLOC_FUZZ_LIVE_CAP_MB", "HARDALLOC_FUZZ_REUSE_CHILD", "HARDALLOC_FUZZ_TIMEOUT_MS",
-    "HARDALLOC_FUZZ_CHILD",  "HARDALLOC_FUZZ_CHANNEL",
+    "HARDALLOC_FUZZ_CHILD",  "HARDALLOC_FUZZ_CHANNEL",     "HARDALLOC_FUZZ_MISUSE",
 };
 
 // The value of a set, non-empty variable, else null.
@@ -135,6 +135,10 @@ bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
   unsigned reuse = 0;
   if (!read_choice("HARDALLOC_FUZZ_REUSE_CHILD", FLAGS, 2, &reuse, error)) return false;
   environment.reuse_child = reuse == 1;
+  constexpr const char* MISUSE_MODES[] = {"0", "1", "report"};
+  unsigned misuse = 0;
+  if (!read_choice("HARDALLOC_FUZZ_MISUSE", MISUSE_MODES, 3, &misuse, error)) return false;
+  environment.misuse = static_cast<MisuseMode>(misuse);
 
   std::uint64_t cap_mb = environment.live_cap_bytes >> 20;
   if (!read_number("HARDALLOC_FUZZ_LIVE_CAP_MB", 1, MAX_LIVE_CAP_MB, &cap_mb, error)) return false;

@@ -14,6 +14,9 @@
 //   HARDALLOC_FUZZ_MODE          lockstep (default) | free
 //   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested MiB above which allocations are skipped (64)
 //   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
+//   HARDALLOC_FUZZ_MISUSE        0 (default) | 1: run misuse ops on every target and record what
+//                                it does | report: the target (a hardened library) must report
+//                                each with its KIND (RunConfig)
 //   HARDALLOC_FUZZ_TIMEOUT_MS    a library's child must answer within this (20000)
 //   HARDALLOC_FUZZ_CHILD         path of ha_fuzz_child, if not next to the executable
 //   HARDALLOC_FUZZ_CHANNEL       set by the preload runner for ha_fuzz_child only: an error here
@@ -27,6 +30,8 @@
 
 namespace hafuzz {
 
+enum class MisuseMode : std::uint8_t { OFF, RECORD, MUST_REPORT };
+
 struct FuzzEnvironment {
   std::string target_spec;
   std::string second_spec;             // empty: no comparison
@@ -35,6 +40,7 @@ struct FuzzEnvironment {
   ThreadMode thread_mode = ThreadMode::LOCK_STEP;
   std::size_t live_cap_bytes = RunConfig{}.live_cap_bytes;
   bool reuse_child = false;
+  MisuseMode misuse = MisuseMode::OFF;
   int timeout_ms = 20000;
   std::string child_path;  // empty: next to the executable, else the build's copy
 };

@@ -29,6 +29,8 @@ bool SessionConfig::from_environment(SessionConfig* out, std::string* error, uns
   config.run.live_cap_bytes = environment.live_cap_bytes;
   config.run.ignored_findings = environment.ignored_findings;
   config.fresh_process_per_input = !environment.reuse_child;
+  config.run.record_misuse = environment.misuse != MisuseMode::OFF;
+  config.run.misuse_must_be_reported = environment.misuse == MisuseMode::MUST_REPORT;
   *out = config;
   return true;
 }
@@ -50,31 +52,34 @@ std::unique_ptr<FuzzSession> FuzzSession::create(const SessionConfig& config, st
 
 std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets) {
   decode_op_stream(data, size_bytes, stream_.get());
-  const auto failed_in = [&](const RunResult& result) {
+  // Records the family of a side's failure; false when that family is ignored.
+  const auto reported = [&](const RunResult& result, bool second) {
     const Op* op = result.failing_op < stream_->op_count ? &stream_->ops[result.failing_op] : nullptr;
     last_family_ = family_of(result.rule, op);
+    last_finding_in_second_ = second;
+    return !(ignored_families_ & (1u << static_cast<unsigned>(last_family_)));
   };
   target_->run(data, size_bytes, config_.run, target_result_.get());
   const bool target_failed = target_result_->verdict != Verdict::PASS;
-  if (target_failed && both_targets && second_) second_->run(data, size_bytes, config_.run, second_result_.get());
-  if (target_failed) {
-    failed_in(*target_result_);
-    return describe_failure(target_->name(), *target_result_);
-  }
+  RunConfig second_run = config_.run;
+  second_run.misuse_must_be_reported = false;  // a promise of the target alone
+  if (target_failed && both_targets && second_) second_->run(data, size_bytes, second_run, second_result_.get());
+  if (target_failed) return reported(*target_result_, false) ? describe_failure(target_->name(), *target_result_) : "";
   if (!second_ || !(both_targets || compared(data, size_bytes))) return {};
-  second_->run(data, size_bytes, config_.run, second_result_.get());
+  second_->run(data, size_bytes, second_run, second_result_.get());
   if (second_result_->verdict != Verdict::PASS) {
-    failed_in(*second_result_);
+    if (!reported(*second_result_, true)) return {};
     return describe_failure(second_->name(), *second_result_) + " (second target)";
   }
   // Free-running runs are not repeatable op by op, so only lock-step runs are compared.
   if (config_.run.thread_mode != ThreadMode::LOCK_STEP) return {};
   Disagreement disagreement;
   if (!find_disagreement(*stream_, *target_result_, target_->name(), *second_result_, second_->name(), &disagreement,
-                         config_.run.ignored_families)) {
+                         ignored_families_)) {
     return {};
   }
   last_family_ = family_of(disagreement.rule, &stream_->ops[disagreement.op_index]);
+  last_finding_in_second_ = false;
   return "[differential] " + disagreement.text;
 }
 

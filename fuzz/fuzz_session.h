@@ -45,11 +45,14 @@ class FuzzSession {
   // that ha_diff --explain can show both sides (the verdict is the same).
   std::string run(const std::uint8_t* data, std::size_t size_bytes, bool both_targets = false);
 
-  // From the next run on, findings in these families (bit per RuleFamily) are not reported.
-  void ignore_families(std::uint32_t families) { config_.run.ignored_families = families; }
+  // From the next run on, findings in these families (bit per RuleFamily) are not reported: a
+  // run that breaks such a rule still ends there, and counts as no finding.
+  void ignore_families(std::uint32_t families) { ignored_families_ = families; }
 
-  // The family (rules.h) of the last run's finding; meaningless when it found nothing.
+  // The family (rules.h) of the last run's finding, and whether the second target made it;
+  // meaningless when it found nothing.
   RuleFamily last_family() const { return last_family_; }
+  bool last_finding_in_second() const { return last_finding_in_second_; }
 
   // What the last run observed; second_result is null without a second target.
   const RunResult& target_result() const { return *target_result_; }
@@ -71,6 +74,8 @@ class FuzzSession {
   std::unique_ptr<RunResult> target_result_;
   std::unique_ptr<RunResult> second_result_;
   RuleFamily last_family_ = RuleFamily::PROCESS;
+  bool last_finding_in_second_ = false;
+  std::uint32_t ignored_families_ = 0;
 };
 
 }  // namespace hafuzz

@@ -14,21 +14,22 @@ namespace hafuzz {
 // thread's free blocks (and the hardened build's quarantine) back to their pages, and every empty
 // page and cached segment back to the OS: the next input finds the heap as a fresh process would,
 // not as the previous input and the purge timer left it. (Lock-step workers reset too.)
-#define HARDALLOC_PREFIXED_TARGET(label, prefix)                                                          \
+#define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse)                                          \
   AllocatorTarget {                                                                                       \
     label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
         prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
         [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
-        prefix##free_aligned_sized, false, false, false, SIZE_MAX, [] { prefix##collect(0); }             \
+        prefix##free_aligned_sized, false, false, false, reports_misuse, prefix##check_heap, SIZE_MAX,    \
+        [] { prefix##collect(0); }                                                                        \
   }
 
 const AllocatorTarget& hardalloc_target() {
-  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc", ha_);
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc", ha_, false);
   return target;
 }
 
 const AllocatorTarget& hardalloc_hardened_target() {
-  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc-hardened", ha_hardened_);
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc-hardened", ha_hardened_, true);
   return target;
 }
 

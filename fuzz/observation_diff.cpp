@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "misuse.h"
+
 namespace hafuzz {
 namespace {
 
@@ -20,6 +22,12 @@ std::string describe_observation(const Observation& observation) {
       if (observation.flags & MOVED) text += " (moved)";
       if (observation.flags & ERRNO_CHANGED) text += ", wrote " + errno_text(observation.error_number);
       return text;
+    }
+    case Outcome::REPORTED:
+    case Outcome::DIED:
+    case Outcome::IGNORED: {
+      char text[64];
+      return describe_misuse(observation, text, sizeof text);
     }
     case Outcome::SKIPPED:
       return "skipped";
@@ -46,7 +54,13 @@ Comparison compare_observations(const Op& op, const Observation& first, const Ob
   const bool same_errno =
       (first.flags & ERRNO_CHANGED) == (second.flags & ERRNO_CHANGED) && first.error_number == second.error_number;
   if (first.outcome == second.outcome && same_errno) return Comparison::SAME;
-  const Rule* allowing = allowed_difference_for(op, first, second);
+  // Both succeeded, and only what they wrote to errno differs: the rows about the request
+  // (zero size, alignment) do not excuse that, only the one about errno written by a success.
+  const bool both_succeeded = first.outcome == Outcome::BLOCK && second.outcome == Outcome::BLOCK;
+  const Rule& enomem_row = hafuzz::rule(RuleId::ENOMEM_LEFT_BY_SUCCESS);
+  const Rule* allowing = !both_succeeded                         ? allowed_difference_for(op, first, second)
+                         : enomem_row.applies(op, first, second) ? &enomem_row
+                                                                 : nullptr;
   if (allowing != nullptr) {
     if (rule != nullptr) *rule = allowing;
     return Comparison::ALLOWED;

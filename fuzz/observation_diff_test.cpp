@@ -57,6 +57,13 @@ TEST(ObservationDiff, AnAlignmentRowExplainsAZeroSizeRequestWithABadAlignment) {
   EXPECT_EQ(rule->id, RuleId::ALIGNMENT_NOT_POWER_OF_TWO);
 }
 
+TEST(ObservationDiff, ARowAboutTheRequestDoesNotExcuseErrnoWrittenByASuccess) {
+  constexpr Op MALLOC_0{
+      .kind = OpKind::MALLOC, .thread = 0, .slot = 0, .to_thread = 0, .size = 0, .count = 0, .align = 0};
+  EXPECT_EQ(compare_observations(MALLOC_0, block(ERRNO_CHANGED, EINVAL), block()), Comparison::DISAGREE);
+  EXPECT_EQ(compare_observations(MALLOC_0, no_block(ENOMEM), block()), Comparison::ALLOWED);
+}
+
 TEST(ObservationDiff, WhetherReallocMovedIsNotCompared) {
   EXPECT_EQ(compare_observations(REALLOC_64, block(MOVED), block()), Comparison::SAME);
 }

@@ -34,6 +34,12 @@ constexpr OpInfo OP_INFOS[] = {
     {"handoff", FIELD_SLOT | FIELD_TO_THREAD},
     {"thread_end", 0},
     {"new_handler", SLOT_SIZE},
+    {"double_free", FIELD_SIZE},
+    {"interior_free", FIELD_SIZE},
+    {"foreign_free", FIELD_SIZE},
+    {"wrong_size_free", FIELD_COUNT | FIELD_SIZE},
+    {"write_after_free", FIELD_COUNT | FIELD_SIZE},
+    {"overflow", FIELD_COUNT | FIELD_SIZE},
 };
 static_assert(sizeof(OP_INFOS) / sizeof(OP_INFOS[0]) == OP_KIND_COUNT);
 

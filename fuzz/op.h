@@ -48,6 +48,14 @@ enum class OpKind : std::uint8_t {
   HANDOFF,      // give the block to thread `to_thread`, which frees it
   THREAD_END,   // the op's thread exits; its next op starts a new thread
   NEW_HANDLER,  // operator new(size) with a new_handler installed that removes itself on its 3rd call
+  // Misuse (misuse.h), each on a block of its own of `size` bytes (one in 32..4096 when it is
+  // outside) in a forked child:
+  DOUBLE_FREE,       // free, then free again
+  INTERIOR_FREE,     // free of the block's address + 16
+  FOREIGN_FREE,      // free of a pointer into static storage
+  WRONG_SIZE_FREE,   // free_sized with 1 + count % 64 bytes more than the request
+  WRITE_AFTER_FREE,  // free, then a write at offset 8 + count % (min(size, 256) - 8)
+  OVERFLOW,          // a write of 1 + count % 16 bytes past the request, then free
   COUNT_
 };
 inline constexpr unsigned OP_KIND_COUNT = static_cast<unsigned>(OpKind::COUNT_);

@@ -8,7 +8,7 @@ namespace {
 // How many op kinds (op.h, in OpKind order) each version of the format decodes, by version.
 // A kind byte means kind (byte % count) of its input's version, so adding an op never changes
 // what an existing input means: append OP_KIND_COUNT here (a new version) when adding one.
-constexpr unsigned KIND_COUNT_OF_VERSION[] = {21, 22};
+constexpr unsigned KIND_COUNT_OF_VERSION[] = {21, 22, 28};
 constexpr unsigned FORMAT_VERSION = sizeof(KIND_COUNT_OF_VERSION) / sizeof(KIND_COUNT_OF_VERSION[0]) - 1;
 static_assert(KIND_COUNT_OF_VERSION[FORMAT_VERSION] == OP_KIND_COUNT,
               "a new op kind needs a new format version: append OP_KIND_COUNT to KIND_COUNT_OF_VERSION");

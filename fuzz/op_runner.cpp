@@ -2,9 +2,11 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <new>
 
 #include "finding_class.h"
+#include "misuse.h"
 #include "pattern.h"
 #include "sanitizer_quiet.h"
 
@@ -139,7 +141,7 @@ void counting_new_handler() {
 
 void* OpRunner::call_new_with_handler(unsigned op_index, const Op& op, std::size_t request_bytes) {
   t_new_handler_calls = 0;
-  std::set_new_handler(counting_new_handler);
+  const std::new_handler previous = std::set_new_handler(counting_new_handler);
   void* block = nullptr;
   bool threw = false;
   try {
@@ -147,7 +149,8 @@ void* OpRunner::call_new_with_handler(unsigned op_index, const Op& op, std::size
   } catch (const std::bad_alloc&) {
     threw = true;
   }
-  std::set_new_handler(nullptr);
+  std::set_new_handler(previous);
+  if (config_.ignored_findings & FINDING_NEW_HANDLER) return block;
   if (!threw && block == nullptr) {
     violations_.report(op_index, &op, RuleId::NEW_HANDLER_LOOP, "throwing operator new returned NULL");
   } else if (threw && t_new_handler_calls != NEW_HANDLER_CALLS) {
@@ -210,6 +213,7 @@ void* OpRunner::call_allocation(unsigned op_index, const Op& op, std::size_t req
 
 Observation OpRunner::run(unsigned op_index, const Op& op) {
   if (!target_supports(target_, op.kind)) return observed(Outcome::UNSUPPORTED);
+  if (is_misuse(op.kind)) return misuse(op_index, op);
   LiveBlock& block = model_.slot(op.slot);
   switch (op.kind) {
     case OpKind::REALLOC:
@@ -373,6 +377,28 @@ Observation OpRunner::reallocate(unsigned op_index, const Op& op) {
   return success;
 }
 
+Observation OpRunner::misuse(unsigned op_index, const Op& op) {
+  // One per stream (a fork each), in lock-step only (no other thread may be inside the allocator
+  // when the child is forked).
+  const bool must_report = target_.reports_misuse || config_.misuse_must_be_reported;
+  if ((!must_report && !config_.record_misuse) || config_.thread_mode != ThreadMode::LOCK_STEP || misuse_ran_) {
+    return observed(Outcome::SKIPPED);
+  }
+  misuse_ran_ = true;
+  const Observation seen = run_misuse(target_, op);
+  if (!must_report || seen.outcome == Outcome::UNSUPPORTED) return seen;
+  const ExpectedReport expected = expected_report(op.kind);
+  const char* kind = seen.outcome == Outcome::REPORTED ? REPORT_KIND_NAMES[seen.error_number] : "";
+  const bool right_kind = std::strcmp(kind, expected.kind) == 0 ||
+                          (expected.alternative != nullptr && std::strcmp(kind, expected.alternative) == 0);
+  if (!right_kind) {
+    char text[64];
+    violations_.report(op_index, &op, RuleId::MISUSE_REPORTED, "%s, expected a %s report",
+                       describe_misuse(seen, text, sizeof text), expected.kind);
+  }
+  return seen;
+}
+
 void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error) {
   const bool bad_align = takes_alignment(op.kind) && !alignment_valid(op);
   const bool extreme_align = takes_alignment(op.kind) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
@@ -456,11 +482,10 @@ void OpRunner::release(unsigned op_index, const Op* op, const LiveBlock& block, 
   if (!verify(op_index, op, block, "before free", CheckDepth::FULL)) return;
   model_.retire(block);
   errno = ERRNO_SENTINEL;
-  deallocate(block, sized);
-  check_free_kept_errno(op_index, op);
+  if (deallocate(block, sized)) check_free_kept_errno(op_index, op);
 }
 
-void OpRunner::deallocate(const LiveBlock& block, bool sized) {
+bool OpRunner::deallocate(const LiveBlock& block, bool sized) {
   void* address = opaque(block.address);
   const std::size_t size = block.size_bytes;
   const std::align_val_t align{block.align_bytes};
@@ -470,31 +495,36 @@ void OpRunner::deallocate(const LiveBlock& block, bool sized) {
         ::operator delete(address, size);
       else
         ::operator delete(address);
-      return;
+      return false;
     case BlockOrigin::NEW_ARRAY:
       if (sized)
         ::operator delete[](address, size);
       else
         ::operator delete[](address);
-      return;
+      return false;
     case BlockOrigin::NEW_ALIGNED:
       if (sized)
         ::operator delete(address, size, align);
       else
         ::operator delete(address, align);
-      return;
+      return false;
     case BlockOrigin::MALLOC:
-      if (sized && target_.free_sized_fn != nullptr) return target_.free_sized_fn(address, size);
+      if (sized && target_.free_sized_fn != nullptr) {
+        target_.free_sized_fn(address, size);
+        return false;
+      }
       break;
     case BlockOrigin::ALIGNED_ALLOC:
       if (sized && target_.free_aligned_sized_fn != nullptr && is_power_of_two(block.align_bytes)) {
-        return target_.free_aligned_sized_fn(address, block.align_bytes, size);
+        target_.free_aligned_sized_fn(address, block.align_bytes, size);
+        return false;
       }
       break;
     case BlockOrigin::MEMALIGN:
       break;
   }
   target_.free_fn(address);
+  return true;
 }
 
 }  // namespace hafuzz

@@ -45,14 +45,17 @@ class OpRunner {
  private:
   Observation allocate(unsigned op_index, const Op& op);
   Observation reallocate(unsigned op_index, const Op& op);
+  // A misuse op (misuse.h) in a forked child; reports a hardened target's wrong or missing report.
+  Observation misuse(unsigned op_index, const Op& op);
   // Calls the allocation function; *errno_after is errno after the call (ERRNO_SENTINEL when
   // it was not written), or posix_memalign's nonzero return.
   void* call_allocation(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int* errno_after);
   // NEW_HANDLER: operator new(request_bytes) with the counting handler installed; reports a
   // break of new-handler-loop. Null when it threw std::bad_alloc.
   void* call_new_with_handler(unsigned op_index, const Op& op, std::size_t request_bytes);
-  // Frees as the block was made: free, free_sized, operator delete in its form.
-  void deallocate(const LiveBlock& block, bool sized);
+  // Frees as the block was made: free, free_sized, operator delete in its form. True when it
+  // called free itself (the one form POSIX 2024 forbids to write errno).
+  bool deallocate(const LiveBlock& block, bool sized);
   // Reports a free that wrote errno (set to ERRNO_SENTINEL before it).
   void check_free_kept_errno(unsigned op_index, const Op* op);
   void check_failure(unsigned op_index, const Op& op, std::size_t request_bytes, bool impossible, int error);
@@ -66,6 +69,8 @@ class OpRunner {
   ViolationSink& violations_;
   // relaxed: seeds need only be distinct; in lock-step mode the sequence is deterministic.
   std::atomic<std::uint64_t> seed_counter_{1};
+  // Set by the stream's first misuse op; lock-step hand-offs order every access.
+  bool misuse_ran_ = false;
 };
 
 }  // namespace hafuzz

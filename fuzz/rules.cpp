@@ -70,7 +70,7 @@ const Rule RULES[RULE_COUNT] = {
      "manual (memalign); ignorable: errno-on-failure",
      nullptr},
     {RuleId::FREE_KEEPS_ERRNO, PROMISE, RuleFamily::ERRNO, "free-keeps-errno",
-     "free, in every form and free(NULL) too, leaves errno as it was",
+     "free (free(NULL) too) leaves errno as it was",
      "POSIX.1-2024 free; glibc 2.33 NEWS; ignorable: errno-changed-by-free", nullptr},
     {RuleId::MEMALIGN_OUTPUT_KEPT, PROMISE, RuleFamily::ERRNO, "memalign-output-kept",
      "a failed posix_memalign leaves its output pointer as it was",
@@ -99,7 +99,17 @@ const Rule RULES[RULE_COUNT] = {
     {RuleId::NEW_HANDLER_LOOP, PROMISE, RuleFamily::OPERATORS, "new-handler-loop",
      "a throwing operator new that cannot allocate calls the installed new_handler and retries, until "
      "no handler is installed, then throws std::bad_alloc",
-     "C++17 [new.delete.single]p4 (required behavior), [new.handler]", nullptr},
+     "C++17 [new.delete.single]p4, the default behavior (libstdc++'s); a replacement operator new "
+     "'can' call the handler ([basic.stc.dynamic.allocation]p3), so for a foreign allocator this is a "
+     "difference from the default; ignorable: new-handler",
+     nullptr},
+    {RuleId::MISUSE_REPORTED, PROMISE, RuleFamily::MISUSE, "misuse-reported",
+     "on a target that reports misuse (hardalloc-hardened), every misuse op ends in one report of its "
+     "KIND: double-free, interior-free, foreign-free, size-mismatch, write-after-free (or "
+     "use-after-free-write in the guarded pool), overflow",
+     "hardalloc's hardened contract (README.md, \"Reports\"); C17 7.22.3.3 and C23 7.24.3.4 make each "
+     "of them undefined",
+     nullptr},
     {RuleId::RUNS_TO_THE_END, PROMISE, RuleFamily::PROCESS, "runs-to-the-end",
      "the target runs every op of a valid stream without crashing or hanging",
      "the harness (HARDALLOC_FUZZ_TIMEOUT_MS); every call in a stream is valid C", nullptr},
@@ -158,6 +168,8 @@ const char* family_name(RuleFamily family) {
       return "integrity";
     case RuleFamily::OPERATORS:
       return "c++-operators";
+    case RuleFamily::MISUSE:
+      return "misuse";
     case RuleFamily::PROCESS:
       return "process";
     case RuleFamily::COUNT_:

@@ -21,6 +21,7 @@ enum class RuleFamily : std::uint8_t {
   ZEROING,      // calloc
   INTEGRITY,    // live blocks are disjoint and keep their contents
   OPERATORS,    // the C++ operators (any row, on an operator new op)
+  MISUSE,       // heap misuse: reported by the hardened build
   PROCESS,      // the target crashed or hung (or the harness could not run it)
   COUNT_
 };
@@ -50,6 +51,7 @@ enum class RuleId : std::uint8_t {
   REALLOC_KEEPS_PREFIX,
   CALLOC_ZEROED,
   NEW_HANDLER_LOOP,
+  MISUSE_REPORTED,
   RUNS_TO_THE_END,
   SAME_OUTCOME,
   SAME_ERRNO,

@@ -22,9 +22,13 @@ struct RunConfig {
   // Allocations that would take the live requested bytes above this are skipped.
   std::size_t live_cap_bytes = std::size_t{64} << 20;
   std::uint32_t ignored_findings = 0;  // FindingClass bits (finding_class.h) not reported
-  // Bit f set: breaks of rules of family f (rules.h, family_of) are not reported, so that the
-  // conformance matrix looks past a family it already has a finding in.
-  std::uint32_t ignored_families = 0;
+  // Run misuse ops (misuse.h) on targets that do not promise to report them, to record what
+  // they do (the conformance matrix); on a target that reports misuse they always run.
+  bool record_misuse = false;
+  // The target must report every misuse op with its KIND, as AllocatorTarget::reports_misuse
+  // says of hardalloc's prefixed hardened API: for a library (libhardalloc-hardened.so). Never
+  // passed on to a second target.
+  bool misuse_must_be_reported = false;
 };
 
 enum class Outcome : std::uint8_t {
@@ -32,6 +36,10 @@ enum class Outcome : std::uint8_t {
   NO_BLOCK,     // the call returned NULL / an error code; Observation::error_number says which
   SKIPPED,      // not run: empty slot, live-bytes cap, or a call the model must not make
   UNSUPPORTED,  // the target lacks the function (operator new on a prefixed API)
+  // A misuse op's end (misuse.h):
+  REPORTED,  // a hardalloc report; error_number is the KIND's index in REPORT_KIND_NAMES
+  DIED,      // error_number: the signal, or 256 + the exit status
+  IGNORED,   // the child went on and exited cleanly
 };
 
 // What a call did besides returning a block or not (Observation::flags).

@@ -74,6 +74,8 @@ AllocatorTarget make_system_target() {
                          true,
                          CALLS_NEW_HANDLER,
                          aligned_new_is_libstdcxx(),
+                         false,
+                         nullptr,
                          MAX_ALIGNMENT_BYTES,
                          nullptr};
   target.reallocarray_fn = from_malloc_owner(&reallocarray);
@@ -86,6 +88,9 @@ AllocatorTarget make_system_target() {
   target.free_sized_fn = from_malloc_owner(reinterpret_cast<FreeSized>(dlsym(RTLD_DEFAULT, "free_sized")));
   target.free_aligned_sized_fn =
       from_malloc_owner(reinterpret_cast<FreeAlignedSized>(dlsym(RTLD_DEFAULT, "free_aligned_sized")));
+  // A preloaded hardalloc's heap check, which a misuse op's child runs before it exits (a write
+  // after free is found there, not at the write).
+  target.check_fn = from_malloc_owner(reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "ha_check_heap")));
   return target;
 }
 
@@ -114,6 +119,8 @@ bool target_supports(const AllocatorTarget& target, OpKind kind) {
       return target.has_operators;
     case OpKind::NEW_HANDLER:
       return target.has_operators && target.calls_new_handler;
+    case OpKind::WRONG_SIZE_FREE:
+      return target.free_sized_fn != nullptr;
     default:
       return true;
   }

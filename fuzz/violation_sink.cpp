@@ -6,7 +6,6 @@
 namespace hafuzz {
 
 void ViolationSink::report(unsigned op_index, const Op* op, RuleId rule, const char* format, ...) {
-  if (ignored_families_ & (1u << static_cast<unsigned>(family_of(rule, op)))) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (failed_.load(std::memory_order_relaxed)) return;
   char* message = result_->message;

@@ -11,9 +11,7 @@ namespace hafuzz {
 
 class ViolationSink {
  public:
-  // Reports of rules in the families of ignored_families (bit per RuleFamily) are dropped.
-  ViolationSink(RunResult* result, std::uint32_t ignored_families)
-      : result_(result), ignored_families_(ignored_families) {}
+  explicit ViolationSink(RunResult* result) : result_(result) {}
 
   // Keeps the first report of the run, a break of `rule`; later ones (often consequences) are
   // dropped.
@@ -23,7 +21,6 @@ class ViolationSink {
 
  private:
   RunResult* result_;
-  std::uint32_t ignored_families_;
   std::mutex mutex_;
   // release in report(), acquire in failed(): a thread that sees true also sees the message.
   std::atomic<bool> failed_{false};

@@ -27,8 +27,8 @@ each distinct finding into a minimized text trace.
   --target LIB.so    also fuzz an allocator library (HARDALLOC_FUZZ_TARGET, docs/fuzzing.md);
                      it must exist and define malloc; repeatable (--quick: at most once)
   --ignore CLASS     do not report this finding class (HARDALLOC_FUZZ_IGNORE): errno-on-failure,
-                     null-on-satisfiable, errno-changed-by-free; repeatable. For known quirks
-                     of foreign allocators
+                     null-on-satisfiable, errno-changed-by-free, new-handler; repeatable. For
+                     known quirks of foreign allocators
   --out DIR          results (default BUILD_ROOT/campaign/DATE): a log, corpus and crashes
                      per run, build logs, merged/ (the merged corpus per fuzzer), traces/ (one
                      minimized trace per distinct finding, ready for corpus/regressions/)

@@ -68,7 +68,7 @@ expect_usage_error "HARDALLOC_FUZZ_DIFF_SAMPLE: '0' is below the minimum 1" \
   env HARDALLOC_FUZZ_DIFF_SAMPLE=0 "$replay" --quiet "$trace"
 expect_usage_error "HARDALLOC_FUZZ_DIFF_SAMPLE: '1e3' is not a non-negative integer" \
   env HARDALLOC_FUZZ_DIFF_SAMPLE=1e3 "$replay" --quiet "$trace"
-expect_usage_error "HARDALLOC_FUZZ_IGNORE: 'bogus' is no finding class \\(errno-on-failure, null-on-satisfiable, errno-changed-by-free\\)" \
+expect_usage_error "HARDALLOC_FUZZ_IGNORE: 'bogus' is no finding class \\(errno-on-failure, null-on-satisfiable, errno-changed-by-free, new-handler\\)" \
   env HARDALLOC_FUZZ_IGNORE=bogus "$replay" --quiet "$trace"
 expect_usage_error "HARDALLOC_FUZZ_IGNORE: '' is no finding class" \
   env HARDALLOC_FUZZ_IGNORE=errno-on-failure, "$replay" --quiet "$trace"

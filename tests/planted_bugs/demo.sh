@@ -39,7 +39,8 @@ limit_seconds=60
 bugs=(realloc_lost_byte overlapping_class calloc_recycled_not_zeroed wrong_large_alignment
       usable_size_under double_free_list_push unlocked_cross_thread_free one_class_double_push
       unlocked_remote_free_one_class usable_size_over usable_ranges_overlap free_writes_errno
-      realloc_shrink_loses_tail memalign_failure_writes_output new_handler_never_called none)
+      realloc_shrink_loses_tail memalign_failure_writes_output new_handler_never_called
+      hardened_misses_double_free none)
 
 [[ -d $build ]] || usage_error "$build: No such directory (build first: cmake --preset release && cmake --build build/release)"
 [[ -x $replay ]] || usage_error "no $replay: build first (cmake --preset release && cmake --build build/release)"
