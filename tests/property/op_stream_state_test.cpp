@@ -150,7 +150,19 @@ hafuzz::AllocatorTarget lying_target() {
   return target;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool ASAN = true;
+#elif defined(__has_feature)
+constexpr bool ASAN = __has_feature(address_sanitizer);
+#else
+constexpr bool ASAN = false;
+#endif
+
 TEST(OpStreamState, FindsAPlantedBugAndShrinksIt) {
+  if (ASAN) {
+    GTEST_SKIP() << "the lie makes the model write past the block, where hardalloc's ASan poisoning "
+                    "ends the process (by design); the plain builds run this";
+  }
   static const hafuzz::AllocatorTarget target = lying_target();
   EXPECT_FALSE(rc::check("a usable size 16 bytes too large is found", [] { check_op_streams(target); }));
 }
