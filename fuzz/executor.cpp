@@ -36,6 +36,44 @@ class Mailbox {
   unsigned count_ = 0;
 };
 
+// Epoch mode's barrier: every logical thread meets the others at each VERIFY_ALL op of the
+// stream. A thread that stops early (its ops are done, or a violation ended the run) leaves,
+// so the others never wait for it.
+class EpochBarrier {
+ public:
+  void reset(unsigned participants) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    participants_ = participants;
+    arrived_ = 0;
+  }
+
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const unsigned generation = generation_;
+    if (++arrived_ >= participants_) return next_generation();
+    changed_.wait(lock, [&] { return generation_ != generation; });
+  }
+
+  void leave() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --participants_;
+    if (arrived_ > 0 && arrived_ >= participants_) next_generation();
+  }
+
+ private:
+  void next_generation() {  // mutex_ held
+    arrived_ = 0;
+    ++generation_;
+    changed_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  unsigned participants_ = 0;  // guarded by mutex_, as the two below
+  unsigned arrived_ = 0;
+  unsigned generation_ = 0;
+};
+
 class StreamExecution;
 
 // A lock-step worker: runs one job at a time for the coordinator, which waits for it.
@@ -67,17 +105,20 @@ LockStepWorker* lock_step_workers() {
   return pool->workers;
 }
 
-// One logical thread of free-running mode; THREAD_END moves it onto a new pthread.
+// One logical thread of free-running mode; THREAD_END moves it onto a new pthread, which joins
+// the one before it, so that a chain never waits for the coordinator (in epoch mode the
+// coordinator may be waiting for another logical thread that waits at a barrier for this one).
 struct FreeRunningThread {
   StreamExecution* owner = nullptr;
   unsigned thread_index = 0;
   unsigned next_op = 0;  // owned by whichever pthread currently runs this logical thread
-  pthread_t thread{};
   std::mutex mutex;
   std::condition_variable changed;
-  // Guarded by mutex: the pthread that continues this logical thread, not yet joined.
-  bool successor_pending = false;
-  pthread_t successor{};
+  // Guarded by mutex: the pthread running the logical thread (set by each at its start), whether
+  // one has started, and whether the logical thread has ended (`current` is then its last).
+  pthread_t current{};
+  bool started = false;
+  bool done = false;
 };
 
 class StreamExecution {
@@ -122,6 +163,11 @@ class StreamExecution {
   void run_free_running_thread(FreeRunningThread* self);
 
  private:
+  // The logical thread ran out of ops, or could not go on: it leaves the epoch barrier and the
+  // coordinator joins its last pthread.
+  void end_logical_thread(FreeRunningThread* self);
+  // Epoch mode: the VERIFY_ALL op at op_index is a barrier; its thread checks every slot there.
+  void epoch_barrier(unsigned op_index, const Op& op, unsigned me);
   void reset_heaps();
   void run_lock_step();
   void run_free_running();
@@ -143,6 +189,7 @@ class StreamExecution {
   LockStepWorker* workers_ = lock_step_workers();
   FreeRunningThread free_threads_[MAX_THREADS];
   Mailbox mailboxes_[MAX_THREADS];
+  EpochBarrier barrier_;
 };
 
 void* lock_step_worker_main(void* argument) {
@@ -173,6 +220,17 @@ void* lock_step_worker_main(void* argument) {
 
 void* free_running_main(void* argument) {
   auto* self = static_cast<FreeRunningThread*>(argument);
+  pthread_t predecessor{};
+  bool has_predecessor = false;
+  {
+    std::lock_guard<std::mutex> lock(self->mutex);
+    has_predecessor = self->started;
+    predecessor = self->current;
+    self->current = pthread_self();
+    self->started = true;
+  }
+  // The predecessor returns right after it started this pthread (THREAD_END): reap it here.
+  if (has_predecessor) pthread_join(predecessor, nullptr);
   self->owner->run_free_running_thread(self);
   return nullptr;
 }
@@ -264,8 +322,13 @@ Observation StreamExecution::hand_off(unsigned op_index, const Op& op) {
 void StreamExecution::run_free_running_thread(FreeRunningThread* self) {
   const unsigned thread_count = stream_.thread_count;
   const unsigned me = self->thread_index;
+  const bool epochs = config_.thread_mode == ThreadMode::EPOCHS;
   for (unsigned i = self->next_op; i < stream_.op_count && !violations_.failed(); ++i) {
     Op op = stream_.ops[i];
+    if (epochs && op.kind == OpKind::VERIFY_ALL) {  // the end of an epoch, for every thread
+      epoch_barrier(i, op, me);
+      continue;
+    }
     if (op.thread != me) continue;
     drain_mailbox(me);
     // This thread's share of the slots: those with slot % thread_count == me.
@@ -275,12 +338,9 @@ void StreamExecution::run_free_running_thread(FreeRunningThread* self) {
     if (op.kind == OpKind::THREAD_END) {
       observation = Observation{Outcome::BLOCK, 0};
       self->next_op = i + 1;
-      // Holding the lock until the successor is published keeps the successor's own
-      // THREAD_END from publishing first; the coordinator consumes them in order.
-      std::unique_lock<std::mutex> lock(self->mutex);
-      self->changed.wait(lock, [&] { return !self->successor_pending; });
-      self->successor_pending = start_thread(&self->successor, free_running_main, self, &op, i);
-      return;
+      pthread_t successor{};
+      if (!start_thread(&successor, free_running_main, self, &op, i)) end_logical_thread(self);
+      return;  // the successor goes on (and joins this pthread)
     }
     if (op.kind == OpKind::HANDOFF) {
       observation = hand_off(i, op);
@@ -292,28 +352,50 @@ void StreamExecution::run_free_running_thread(FreeRunningThread* self) {
     }
   }
   drain_mailbox(me);
+  end_logical_thread(self);
+}
+
+void StreamExecution::end_logical_thread(FreeRunningThread* self) {
+  if (config_.thread_mode == ThreadMode::EPOCHS) barrier_.leave();
+  std::lock_guard<std::mutex> lock(self->mutex);
+  self->done = true;
+  self->changed.notify_all();
+}
+
+void StreamExecution::epoch_barrier(unsigned op_index, const Op& op, unsigned me) {
+  drain_mailbox(me);
+  barrier_.arrive_and_wait();  // every thread's ops before op_index are done
+  if (me == op.thread) {
+    verify_slots(op_index, op, 0, 1);
+    result_->observations[op_index] = Observation{Outcome::BLOCK, 0};
+  }
+  barrier_.arrive_and_wait();  // the check is done: the next epoch starts
 }
 
 void StreamExecution::run_free_running() {
   const unsigned thread_count = stream_.thread_count;
+  barrier_.reset(thread_count);
   unsigned started = 0;
   for (; started < thread_count; ++started) {
     FreeRunningThread& logical = free_threads_[started];
     logical.owner = this;
     logical.thread_index = started;
-    if (!start_thread(&logical.thread, free_running_main, &logical, nullptr, NO_OP_INDEX)) break;
+    logical.next_op = 0;
+    logical.started = false;
+    logical.done = false;
+    pthread_t first{};
+    if (!start_thread(&first, free_running_main, &logical, nullptr, NO_OP_INDEX)) break;
   }
+  for (unsigned t = started; t < thread_count; ++t) barrier_.leave();  // never started
   for (unsigned t = 0; t < started; ++t) {
     FreeRunningThread& logical = free_threads_[t];
-    pthread_t current = logical.thread;
-    for (;;) {
-      pthread_join(current, nullptr);
-      std::lock_guard<std::mutex> lock(logical.mutex);
-      if (!logical.successor_pending) break;  // the logical thread ran out of ops
-      current = logical.successor;
-      logical.successor_pending = false;
-      logical.changed.notify_all();
+    pthread_t last{};
+    {
+      std::unique_lock<std::mutex> lock(logical.mutex);
+      logical.changed.wait(lock, [&] { return logical.done; });
+      last = logical.current;
     }
+    pthread_join(last, nullptr);
   }
 }
 

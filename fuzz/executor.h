@@ -12,6 +12,11 @@
 // Free-running lets the scheduler interleave: thread t runs its own ops on its own share of
 // the slots (slot % K == t), HANDOFF posts the block to the receiver's mailbox, which the
 // receiver frees between its own ops; THREAD_END continues the thread's ops on a new thread.
+// Epochs run free, but every VERIFY_ALL op is a barrier: each thread finishes its ops before it,
+// the VERIFY_ALL's thread checks every live block while the others wait, then all go on. The
+// stream's bytes mean the same ops in every mode: a finding of a concurrent run replays exactly
+// in lock-step when it is not a race, and with the probability ha_fuzz_replay --repeat measures
+// when it is.
 //
 // Allocates nothing itself (threads are pthreads, state is in the object and in static
 // storage), so it can run in a process whose malloc is the allocator under test. One stream

@@ -126,10 +126,10 @@ bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
 
   if (!read_finding_classes("HARDALLOC_FUZZ_IGNORE", &environment.ignored_findings, error)) return false;
 
-  constexpr const char* MODES[] = {"lockstep", "free"};
+  constexpr const char* MODES[] = {"lockstep", "free", "epochs"};  // ThreadMode's order
   unsigned mode = 0;
-  if (!read_choice("HARDALLOC_FUZZ_MODE", MODES, 2, &mode, error)) return false;
-  environment.thread_mode = mode == 0 ? ThreadMode::LOCK_STEP : ThreadMode::FREE_RUNNING;
+  if (!read_choice("HARDALLOC_FUZZ_MODE", MODES, 3, &mode, error)) return false;
+  environment.thread_mode = static_cast<ThreadMode>(mode);
 
   constexpr const char* FLAGS[] = {"0", "1"};
   unsigned reuse = 0;

@@ -11,7 +11,7 @@
 //                                of the input (a finding replays); default: the tool's own
 //                                (engines and random streams 8, named files 1)
 //   HARDALLOC_FUZZ_IGNORE        comma-separated finding classes not reported (finding_class.h)
-//   HARDALLOC_FUZZ_MODE          lockstep (default) | free
+//   HARDALLOC_FUZZ_MODE          lockstep (default) | free | epochs (executor.h)
 //   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested MiB above which allocations are skipped (64)
 //   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
 //   HARDALLOC_FUZZ_MISUSE        0 (default) | 1: run misuse ops on every target and record what

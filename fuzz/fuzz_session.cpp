@@ -94,7 +94,9 @@ std::string FuzzSession::describe() const {
   std::string text = "target " + target_->name();
   text += second_ ? ", compared with " + second_->name() : ", no comparison";
   if (second_ && config_.diff_sample > 1) text += " (1 input in " + std::to_string(config_.diff_sample) + ")";
-  text += config_.run.thread_mode == ThreadMode::LOCK_STEP ? ", lock-step threads" : ", free-running threads";
+  constexpr const char* MODE_TEXT[] = {", lock-step threads", ", free-running threads",
+                                       ", free-running threads with epochs"};
+  text += MODE_TEXT[static_cast<unsigned>(config_.run.thread_mode)];
   return text;
 }
 

@@ -25,7 +25,8 @@ constexpr int EXIT_FINDING = 1;
 constexpr const char* DESCRIPTION =
     "Runs op streams on an allocator without a fuzzing engine, checking every op with the shadow\n"
     "model (and against a second target), and converts between the binary and text forms.\n"
-    "  ha_fuzz_replay [--quiet] FILE|DIR...            run inputs (binary, or text traces)\n"
+    "  ha_fuzz_replay [--quiet] [--repeat N] FILE|DIR... run inputs (binary, or text traces), each\n"
+    "                                                  N times (a concurrent finding: in k of N)\n"
     "  ha_fuzz_replay --random N [--seconds T] [--seed S] [--max-bytes B] [--save FILE]\n"
     "                 [--expect-finding] [--keep-going] run N random streams (or for T seconds):\n"
     "                                                  random bytes and swarm streams in turn\n"
@@ -137,7 +138,8 @@ int convert_to_binary(const std::string& trace_path, const std::string& out_path
   return 0;
 }
 
-int replay_files(const std::vector<std::string>& paths, bool quiet, bool progress_asked) {
+// Each input runs `repeat` times: a concurrent finding shows how often it replays.
+int replay_files(const std::vector<std::string>& paths, bool quiet, bool progress_asked, std::uint64_t repeat) {
   std::vector<std::string> files;
   std::string error;
   if (!hafuzz::expand_input_paths(paths, &files, &error)) hafuzz::exit_usage_error(TOOL, error);
@@ -150,13 +152,25 @@ int replay_files(const std::vector<std::string>& paths, bool quiet, bool progres
   unsigned finding_count = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::vector<std::uint8_t>& bytes = inputs[i];
-    const std::string finding = session->run(bytes.data(), bytes.size());
-    if (!finding.empty()) {
+    std::string first_finding;
+    std::uint64_t failed_runs = 0;
+    for (std::uint64_t run = 0; run < repeat; ++run) {
+      const std::string finding = session->run(bytes.data(), bytes.size());
+      if (finding.empty()) continue;
+      ++failed_runs;
+      if (first_finding.empty()) first_finding = finding;
+    }
+    char runs[64] = "";
+    if (repeat > 1) {
+      std::snprintf(runs, sizeof runs, " in %llu of %llu runs", static_cast<unsigned long long>(failed_runs),
+                    static_cast<unsigned long long>(repeat));
+    }
+    if (failed_runs > 0) {
       ++finding_count;
       progress.finish();
-      std::printf("FINDING %s\n  %s\n", files[i].c_str(), finding.c_str());
+      std::printf("FINDING %s%s\n  %s\n", files[i].c_str(), runs, first_finding.c_str());
     } else if (!quiet) {
-      std::printf("ok %s\n", files[i].c_str());
+      std::printf("ok %s%s\n", files[i].c_str(), runs);
     }
     progress.update(i + 1, finding_count);
   }
@@ -222,6 +236,10 @@ int main(int argc, char** argv) {
   app.add_option("inputs", paths, "inputs to run: files (binary or text traces), directories of files")
       ->type_name("FILE|DIR");
   app.add_flag("--quiet", quiet, "print findings and the summary only");
+  std::uint64_t repeat_count = 1;
+  auto* repeat = hafuzz::add_unsigned_option(app, "--repeat", &repeat_count, 1, 1000000,
+                                             "run each named input N times, and say in how many it failed "
+                                             "(a concurrent finding's replay probability)");
   app.add_flag("--progress", progress_asked, "print progress every 2 s even when stderr is not a terminal");
   auto* random = hafuzz::add_unsigned_option(app, "--random", &plan.stream_count, 1, UINT64_MAX,
                                              "run N random streams; stop at the first finding");
@@ -258,6 +276,7 @@ int main(int argc, char** argv) {
   if (mode_count > 1) {
     hafuzz::exit_usage_error(TOOL, "choose one of: inputs, --random/--seconds, --minimize, --to-text, --to-binary");
   }
+  if (repeat->count() > 0 && paths.empty()) hafuzz::exit_usage_error(TOOL, "--repeat needs inputs");
   for (const CLI::Option* random_only : {seed, max_bytes, save, expect, keep_going}) {
     if (random_only->count() > 0 && !random_mode) {
       hafuzz::exit_usage_error(TOOL, random_only->get_name() + " needs --random or --seconds");
@@ -268,5 +287,5 @@ int main(int argc, char** argv) {
   if (to_binary->count() > 0) return convert_to_binary(to_binary_paths[0], to_binary_paths[1]);
   if (minimize_option->count() > 0) return minimize(minimize_paths[0], minimize_paths[1]);
   if (random_mode) return run_random(plan, quiet, show_progress);
-  return replay_files(paths, quiet, show_progress);
+  return replay_files(paths, quiet, show_progress, repeat_count);
 }

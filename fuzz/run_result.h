@@ -15,6 +15,8 @@ enum class RuleId : std::uint8_t;  // rules.h
 enum class ThreadMode : std::uint8_t {
   LOCK_STEP,     // one op at a time, each on its thread: deterministic, every failure replays
   FREE_RUNNING,  // each thread runs its own ops concurrently: for campaigns
+  EPOCHS,        // as FREE_RUNNING, but every VERIFY_ALL op is a barrier where all threads meet
+                 // and the model checks every live block: concurrent, with checkpoints
 };
 
 struct RunConfig {

@@ -99,6 +99,11 @@ expect_status 0 '^threads [1-4]$' "$replay" --to-text "$cli_scratch/input.bin"
 expect_usage_error 'is already a binary input' "$replay" --to-binary "$cli_scratch/input.bin" "$cli_scratch/again.bin"
 # Runs: a clean replay and a short random run exit 0 and stay quiet off a terminal.
 expect_status 0 'replayed 1 inputs, 0 findings' "$replay" --quiet "$trace"
+expect_status 0 '^ok .* in 0 of 3 runs$' "$replay" --repeat 3 "$trace"
+expect_status 0 '^ok .* in 0 of 3 runs$' env HARDALLOC_FUZZ_MODE=epochs "$replay" --repeat 3 "$trace"
+expect_usage_error '^ha_fuzz_replay: error: --repeat needs inputs$' "$replay" --repeat 3 --random 5
+expect_usage_error "repeat: '0' is below the minimum 1" "$replay" --repeat 0 "$trace"
+expect_usage_error "HARDALLOC_FUZZ_MODE: 'race' is not one of" env HARDALLOC_FUZZ_MODE=race "$replay" "$trace"
 expect_status 0 'ran 5 random streams' "$replay" --quiet --random 5
 expect_status 0 'streams, .* execs/s, 0 findings' "$replay" --quiet --progress --seconds 2.5
 cli_done
