@@ -35,8 +35,10 @@ inline constexpr const char* REPORT_KIND_NAMES[] = {
 inline constexpr unsigned REPORT_KIND_COUNT = sizeof(REPORT_KIND_NAMES) / sizeof(REPORT_KIND_NAMES[0]);
 
 // Runs the misuse `op` in a forked child on `target` and observes the end: REPORTED (the KIND's
-// index), DIED (the signal, or 256 + the exit status), IGNORED (a clean exit), or UNSUPPORTED
-// (a sized free on a target without free_sized). Calls nothing of the target in this process.
+// index), DIED (the signal, or 256 + the exit status), IGNORED (a clean exit), UNSUPPORTED (a
+// sized free on a target without free_sized), or SKIPPED (no pipe or child could be made). Calls
+// nothing of the target in this process. The child's reports must go to its standard error:
+// with log_path in HARDALLOC_OPTIONS a report is not seen (the child then "dies: SIGABRT").
 Observation run_misuse(const AllocatorTarget& target, const Op& op);
 
 // "reports double-free", "dies: SIGABRT", "exits with status 1", "ignores".

@@ -3,8 +3,9 @@
 // model checks every promise of fuzz/rules.h after it. A failure shrinks the list of commands and
 // each command's operands (sizes toward 0, alignments toward 1, slots toward 0), so what is left
 // is the smallest stream with the smallest numbers that still breaks a promise. Against hardalloc
-// fast and hardened through their prefixed APIs; misuse ops run on the hardened one (each in a
-// forked child), which must report them. CI runs rapidcheck's default 100 cases per test;
+// fast and hardened through their prefixed APIs; misuse ops run on the hardened one (the first
+// of each case, in a forked child), which must report them. CI runs rapidcheck's default 100
+// cases per test;
 // RC_PARAMS="max_success=10000" runs more.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -13,6 +14,7 @@
 
 #include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "hardalloc_target.h"
@@ -92,6 +94,7 @@ struct Harness {
   hafuzz::ViolationSink violations;
   hafuzz::OpRunner runner;
   unsigned op_index = 0;
+  std::string failure;  // the first broken promise's message, kept after the run
 };
 
 // The model rapidcheck keeps: how many ops ran (every op may run in any state: an op on an empty
@@ -119,7 +122,10 @@ struct RunOp : rc::state::Command<OpCount, Harness> {
 
   void run(const OpCount&, Harness& harness) const override {
     harness.runner.run(harness.op_index++, op);
-    if (harness.violations.failed()) RC_FAIL(harness.result->message);
+    if (harness.violations.failed()) {
+      harness.failure = harness.result->message;
+      RC_FAIL(harness.result->message);
+    }
   }
 
   void show(std::ostream& os) const override {
@@ -136,35 +142,41 @@ void check_op_streams(const hafuzz::AllocatorTarget& target) {
   if (harness.violations.failed()) RC_FAIL(harness.result->message);
 }
 
-// A target that breaks a promise: hardalloc with malloc_usable_size 16 bytes too large for blocks
-// of 1000 to 8191 usable bytes (planted bug usable_size_over's lie; small blocks inside a segment,
-// so the model's writes past them land in a neighbour, not past a mapping). The machine must find
-// it, and rapidcheck prints the shrunk commands (the log shows them: two ops of about 1000 bytes).
+// A target that breaks a promise: hardalloc whose realloc, when it grows a block to 1000 bytes or
+// more, flips the first byte of the result (planted bug realloc_lost_byte's kind). The machine
+// must find it as a break of realloc-keeps-prefix, and rapidcheck prints the shrunk commands.
 hafuzz::AllocatorTarget lying_target() {
   hafuzz::AllocatorTarget target = hafuzz::hardalloc_target();
-  target.name = "hardalloc with usable size + 16";
-  target.usable_size_fn = [](void* block) {
-    const std::size_t usable = hafuzz::hardalloc_target().usable_size_fn(block);
-    return usable >= 1000 && usable < 8192 ? usable + 16 : usable;
+  target.name = "hardalloc whose growing realloc flips a byte";
+  target.realloc_fn = [](void* block, std::size_t size) -> void* {
+    const hafuzz::AllocatorTarget& real = hafuzz::hardalloc_target();
+    const bool grows = block != nullptr && size >= 1000 && size > real.usable_size_fn(block);
+    void* moved = real.realloc_fn(block, size);
+    if (moved != nullptr && grows) *static_cast<unsigned char*>(moved) ^= 1;  // the bug
+    return moved;
   };
   return target;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool ASAN = true;
-#elif defined(__has_feature)
-constexpr bool ASAN = __has_feature(address_sanitizer);
-#else
-constexpr bool ASAN = false;
-#endif
-
 TEST(OpStreamState, FindsAPlantedBugAndShrinksIt) {
-  if (ASAN) {
-    GTEST_SKIP() << "the lie makes the model write past the block, where hardalloc's ASan poisoning "
-                    "ends the process (by design); the plain builds run this";
-  }
   static const hafuzz::AllocatorTarget target = lying_target();
-  EXPECT_FALSE(rc::check("a usable size 16 bytes too large is found", [] { check_op_streams(target); }));
+  static std::string last_failure;
+  EXPECT_FALSE(rc::check("a growing realloc that flips a byte is found", [] {
+    Harness harness(target);
+    try {
+      rc::state::check(OpCount{}, harness, rc::state::gen::execOneOfWithArgs<RunOp>());
+    } catch (...) {
+      last_failure = harness.failure;  // RC_FAIL inside a command throws through check
+      throw;
+    }
+    harness.release_all();
+    if (harness.violations.failed()) {
+      last_failure = harness.result->message;
+      RC_FAIL(harness.result->message);
+    }
+  }));
+  // The last failure rapidcheck saw is the shrunk one: the prefix realloc must keep.
+  EXPECT_NE(last_failure.find("after realloc (prefix must be kept)"), std::string::npos) << last_failure;
 }
 
 RC_GTEST_PROP(OpStreamState, FastBuildKeepsEveryPromise, ()) { check_op_streams(hafuzz::hardalloc_target()); }
