@@ -13,10 +13,10 @@ format and lint (tools/lint.sh), then builds and tests four presets:
   fuzz     a short libFuzzer smoke of every fuzzer (ASan+UBSan)
 After each preset it prints how many tests were skipped, and why.
 
-It took 1346 s from a fresh clone at the last full measurement (2 cores shared with builds;
-340-432 s before the hardened library's tests, 888-905 s before the guard_all preload runs;
-more when ccache is cold). The tsan preset takes about 4 minutes of it (its build with the
-fuzzing suite 104 s with ccache warm, its tests 137-144 s).
+It took 1834 s from a fresh clone at the last full measurement (2 cores, cold ccache; tests
+517 s release, 166 s asan, 159 s tsan, 60 s fuzz; 1346-1446 s before the conformance matrix,
+misuse ops and epochs). The tsan preset takes about 4 minutes of it (its build with the
+fuzzing suite 104 s with ccache warm, its tests 159 s).
 
   --quick   a first check: the release preset only, no lint (about 4 minutes, plus up to 6
             for the guard_all preload runs: 330 s one after another)
