@@ -79,9 +79,7 @@ void note_misuse(const OpStream& stream, const RunResult& result, MatrixRow* row
   for (unsigned i = 0; i < count; ++i) {
     const Observation& seen = result.observations[i];
     const auto column = std::find(std::begin(MISUSE_KINDS), std::end(MISUSE_KINDS), stream.ops[i].kind);
-    const bool observed =
-        seen.outcome == Outcome::REPORTED || seen.outcome == Outcome::DIED || seen.outcome == Outcome::IGNORED;
-    if (column == std::end(MISUSE_KINDS) || !observed) continue;
+    if (column == std::end(MISUSE_KINDS) || !is_misuse_outcome(seen.outcome)) continue;
     char text[64];
     const std::string what = describe_misuse(seen, text, sizeof text);
     std::vector<std::string>& outcomes = row->misuse[column - std::begin(MISUSE_KINDS)];

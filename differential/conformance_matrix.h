@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "misuse.h"
 #include "rules.h"
 #include "run_result.h"
 
@@ -44,16 +45,12 @@ struct Cell {
   std::string trace_path;                  // DIVERGES: its trace
 };
 
-// The misuse ops (misuse.h), the columns of the matrix's second table.
-inline constexpr OpKind MISUSE_KINDS[] = {OpKind::DOUBLE_FREE,     OpKind::INTERIOR_FREE,    OpKind::FOREIGN_FREE,
-                                          OpKind::WRONG_SIZE_FREE, OpKind::WRITE_AFTER_FREE, OpKind::OVERFLOW};
-inline constexpr unsigned MISUSE_KIND_COUNT = sizeof(MISUSE_KINDS) / sizeof(MISUSE_KINDS[0]);
-
 struct MatrixRow {
   std::string allocator;
   std::uint64_t stream_count = 0;
   Cell cells[RULE_FAMILY_COUNT];
-  // Per misuse op: what the allocator did, each distinct outcome once ("dies: SIGABRT").
+  // Per misuse op (misuse.h's MISUSE_KINDS, the columns of the second table): what the allocator
+  // did, each distinct outcome once ("dies: SIGABRT").
   std::vector<std::string> misuse[MISUSE_KIND_COUNT];
 };
 

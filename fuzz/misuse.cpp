@@ -106,17 +106,10 @@ int report_kind_in(const char* text) {
 }  // namespace
 
 bool is_misuse(OpKind kind) {
-  switch (kind) {
-    case OpKind::DOUBLE_FREE:
-    case OpKind::INTERIOR_FREE:
-    case OpKind::FOREIGN_FREE:
-    case OpKind::WRONG_SIZE_FREE:
-    case OpKind::WRITE_AFTER_FREE:
-    case OpKind::OVERFLOW:
-      return true;
-    default:
-      return false;
+  for (const OpKind misuse : MISUSE_KINDS) {
+    if (misuse == kind) return true;
   }
+  return false;
 }
 
 ExpectedReport expected_report(OpKind kind) {

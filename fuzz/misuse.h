@@ -14,7 +14,17 @@
 
 namespace hafuzz {
 
+// The misuse ops, in op.h's order.
+inline constexpr OpKind MISUSE_KINDS[] = {OpKind::DOUBLE_FREE,     OpKind::INTERIOR_FREE,    OpKind::FOREIGN_FREE,
+                                          OpKind::WRONG_SIZE_FREE, OpKind::WRITE_AFTER_FREE, OpKind::OVERFLOW};
+inline constexpr unsigned MISUSE_KIND_COUNT = sizeof(MISUSE_KINDS) / sizeof(MISUSE_KINDS[0]);
+
 bool is_misuse(OpKind kind);
+
+// Whether the outcome is a misuse op's end in its child (REPORTED, DIED, IGNORED).
+inline bool is_misuse_outcome(Outcome outcome) {
+  return outcome == Outcome::REPORTED || outcome == Outcome::DIED || outcome == Outcome::IGNORED;
+}
 
 // The hardened build's report KIND for the misuse, and a second one it may give instead (a
 // block in the guarded pool faults at the bad access itself), or null.

@@ -55,6 +55,11 @@ void append_number(char* out, std::size_t capacity, std::size_t* length, const c
 
 const OpInfo& op_info(OpKind kind) { return OP_INFOS[static_cast<unsigned>(kind)]; }
 
+bool is_operator_new(OpKind kind) {
+  return kind == OpKind::NEW || kind == OpKind::NEW_ARRAY || kind == OpKind::NEW_ALIGNED ||
+         kind == OpKind::NEW_NOTHROW || kind == OpKind::NEW_HANDLER;
+}
+
 std::size_t format_op(const Op& op, char* out, std::size_t capacity) {
   const std::uint8_t fields = op_info(op.kind).fields;
   int written = std::snprintf(out, capacity, "%s t%u", op_info(op.kind).name, unsigned{op.thread});

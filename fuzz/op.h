@@ -76,6 +76,14 @@ struct OpInfo {
 
 const OpInfo& op_info(OpKind kind);
 
+// Whether the kind reads an alignment operand.
+inline bool takes_alignment(OpKind kind) { return op_info(kind).fields & FIELD_ALIGN; }
+
+// Whether the kind calls a C++ operator new (every form, the new_handler op too).
+bool is_operator_new(OpKind kind);
+
+inline bool is_power_of_two(std::size_t value) { return value != 0 && (value & (value - 1)) == 0; }
+
 // Returns false when `name` is no op's keyword.
 bool op_kind_from_name(const char* name, std::size_t name_len, OpKind* out);
 

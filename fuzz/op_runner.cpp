@@ -29,8 +29,6 @@ void* opaque(void* pointer) {
   return pointer;
 }
 
-bool is_power_of_two(std::size_t value) { return value != 0 && (value & (value - 1)) == 0; }
-
 std::size_t bit_floor(std::size_t value) { return value == 0 ? 0 : std::size_t{1} << (63 - __builtin_clzll(value)); }
 
 // C17 DR 445: a block smaller than the fundamental alignment need only be aligned for the
@@ -46,8 +44,6 @@ bool alignment_valid(const Op& op) {
   }
   return is_power_of_two(op.align);
 }
-
-bool takes_alignment(OpKind kind) { return op_info(kind).fields & FIELD_ALIGN; }
 
 // Alignment a returned block must have.
 std::size_t required_alignment(const Op& op, std::size_t request_bytes) {
@@ -415,7 +411,7 @@ void OpRunner::check_failure(unsigned op_index, const Op& op, std::size_t reques
                        "returned NULL (errno %d) for a satisfiable request", error);
     return;
   }
-  if (is_new_origin(origin_of(op.kind))) return;  // no errno rule: call_allocation
+  if (is_operator_new(op.kind)) return;  // no errno rule: call_allocation
   if (config_.ignored_findings & FINDING_ERRNO_ON_FAILURE) return;
   const bool einval_allowed = bad_align || extreme_align || odd_aligned_size;
   const bool enomem_allowed = impossible || extreme_align || rounds_bad_align_up || request_bytes == 0;

@@ -5,10 +5,6 @@
 namespace hafuzz {
 namespace {
 
-bool is_power_of_two(std::size_t value) { return value != 0 && (value & (value - 1)) == 0; }
-
-bool takes_alignment(const Op& op) { return op_info(op.kind).fields & FIELD_ALIGN; }
-
 bool is_reallocation(const Op& op) { return op.kind == OpKind::REALLOC || op.kind == OpKind::REALLOCARRAY; }
 
 bool asks_for_zero_bytes(const Op& op) {
@@ -33,11 +29,11 @@ bool is_aligned_alloc_with_odd_size(const Op& op, const Observation&, const Obse
 }
 
 bool has_alignment_above_required(const Op& op, const Observation&, const Observation&) {
-  return takes_alignment(op) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
+  return takes_alignment(op.kind) && op.align > MAX_REQUIRED_ALIGNMENT_BYTES;
 }
 
 bool has_alignment_below_pointer(const Op& op, const Observation&, const Observation&) {
-  return takes_alignment(op) && op.align < sizeof(void*);
+  return takes_alignment(op.kind) && op.align < sizeof(void*);
 }
 
 // Both returned a block and the only difference is that one of them left ENOMEM in errno.
@@ -179,9 +175,7 @@ const char* family_name(RuleFamily family) {
 }
 
 RuleFamily family_of(RuleId id, const Op* op) {
-  const bool operator_op =
-      op != nullptr && (op->kind == OpKind::NEW || op->kind == OpKind::NEW_ARRAY || op->kind == OpKind::NEW_ALIGNED ||
-                        op->kind == OpKind::NEW_NOTHROW || op->kind == OpKind::NEW_HANDLER);
+  const bool operator_op = op != nullptr && is_operator_new(op->kind);
   const RuleFamily family = rule(id).family;
   // Other families on such an op (a free of the slot's old block, the block's contents) are
   // about the allocator beneath the operator.
