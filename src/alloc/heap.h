@@ -324,10 +324,10 @@ class HeapOps {
   // Purges free pages (and free segments) whose purge delay has passed, or all with force.
   static void purge_expired(H* h, uint64_t now_ms, bool force) {
     if (force || now_ms >= h->next_purge_ms) {
-      free_kept_pages(h);
+      free_kept_pages(h, now_ms);
       Seg* s;
       while ((s = h->purge_queue.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
-        purge_free_pages(h, s);
+        purge_free_pages(h, s, force ? 0 : now_ms);  // a forced pass is the program's choice, not the pacing's
       }
       h->next_purge_ms = s != nullptr ? s->purge_deadline_ms : UINT64_MAX;
     }
@@ -561,7 +561,11 @@ class HeapOps {
     p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
-    if (p.area_is_zero) Pool::commit(s, area);
+    if (p.area_is_zero) {
+      Pool::commit(s, area);
+      if (s->last_purged_mask & bit) PurgePacing::note_reused(s->last_purged_ms, os_now_ms());
+    }
+    s->last_purged_mask &= ~bit;
     if constexpr (!std::is_empty_v<BlockStatesOf<Config>>) s->block_states.clear_page(index);
     s->purge_mask &= ~bit;
     if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
@@ -582,7 +586,9 @@ class HeapOps {
   }
 
   // Returns true when the page was the segment's last, so the segment went back to the pool.
-  static bool page_free(H* h, P* p) {
+  // `due_ms`: when the page's memory may go back to the OS at the latest (a kept page, freed
+  // by a purge pass, has waited already); the segment's other free pages may make it sooner.
+  static bool page_free(H* h, P* p, uint64_t due_ms = UINT64_MAX) {
     Seg* s = segment_of_page(p);
     const size_t index = static_cast<size_t>(p - s->pages);
     const size_t area = page_area_bytes(s, index);
@@ -599,16 +605,17 @@ class HeapOps {
     --s->used_pages;
     // The first dirty page sets the segment's deadline and later ones do not extend it, so under
     // steady churn free memory is still purged within one delay.
+    if (s->in_purge_queue && s->purge_deadline_ms < due_ms) due_ms = s->purge_deadline_ms;
     if (s->purge_mask == 0) enter_purge_queue(h, s);
     s->purge_mask |= uint64_t{1} << index;
     SegmentList<Config>& list = h->segments[static_cast<size_t>(s->kind)];
     if (s->used_pages == 0) {
       list.remove(s);
       if (s->in_purge_queue) leave_purge_queue(h, s);
-      Pool::release_paged(s);
+      Pool::release_paged(s, due_ms);
       return true;
     }
-    if (options().purge_delay_ms == 0) purge_free_pages(h, s);  // "at once"
+    if (options().purge_delay_ms == 0) purge_free_pages(h, s, 0);  // "at once"
     if (segment_was_full) {
       list.remove(s);
       list.push_front(s);
@@ -616,23 +623,23 @@ class HeapOps {
     return false;
   }
 
-  // Frees the pages page_retire kept although they were empty.
-  static void free_kept_pages(H* h) {
+  // Frees the pages page_retire kept although they were empty (a purge pass at `now_ms`).
+  static void free_kept_pages(H* h, uint64_t now_ms) {
     for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
       P* p = h->queues[bin].first;
       if (p == nullptr || p != h->queues[bin].last || p->used.get() != 0) continue;
       h->queues[bin].remove(p);
       update_direct(h, bin);
-      page_free(h, p);
+      page_free(h, p, now_ms);
     }
   }
 
-  // Segments enter the purge queue when their first free page is committed, at the back: the
-  // deadline is now plus the one delay, so the queue stays ordered.
+  // Segments enter the purge queue, ordered by deadline, when their first free page is
+  // committed; the deadline is now plus the delay in force, so the place is at or near the back.
   static void enter_purge_queue(H* h, Seg* s) {
     s->purge_deadline_ms = Pool::now_plus_delay();
     s->in_purge_queue = true;
-    h->purge_queue.push_back(s);
+    h->purge_queue.insert_from_back(s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
     if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
   }
   static void leave_purge_queue(H* h, Seg* s) {
@@ -640,10 +647,14 @@ class HeapOps {
     s->in_purge_queue = false;
   }
 
-  // Purges every page in purge_mask, one madvise per run of adjacent pages.
-  static void purge_free_pages(H* h, Seg* s) {
+  // Purges every page in purge_mask, one madvise per run of adjacent pages. `paced_ms`: the time
+  // of a pass the purge pacing learns from, or 0 (forced, or purge_delay_ms=0).
+  static void purge_free_pages(H* h, Seg* s, uint64_t paced_ms) {
     if (s->in_purge_queue) leave_purge_queue(h, s);
     uint64_t mask = s->purge_mask;
+    s->last_purged_mask = paced_ms != 0 ? mask : 0;
+    s->last_purged_ms = paced_ms;
+    if (paced_ms != 0) PurgePacing::note_purged(paced_ms);
     while (mask != 0) {
       const size_t first = lowest_bit(mask);
       size_t end = first;  // one past the run's last page
@@ -740,7 +751,10 @@ class HeapOps {
   // Hands a segment with live blocks to whichever thread adopts it. Free pages whose delay has
   // not passed stay committed: the adopter usually reuses them at once, or purges them later.
   static void abandon(H* h, Seg* s) {
-    if (s->purge_mask != 0 && os_now_ms() >= s->purge_deadline_ms) purge_free_pages(h, s);
+    if (s->purge_mask != 0) {
+      const uint64_t now_ms = os_now_ms();
+      if (now_ms >= s->purge_deadline_ms) purge_free_pages(h, s, now_ms);
+    }
     if (s->in_purge_queue) leave_purge_queue(h, s);
     for_each_page_in_use(s, [](P& p) {
       p.clear_full();     // no new freer will tell the exiting heap...

@@ -28,6 +28,22 @@ struct IntrusiveList {
       first = e;
     last = e;
   }
+  // Inserts `e` behind every element that does not belong behind it (`behind(x)`: x belongs
+  // behind e), searching from the back: O(1) when e belongs at or near the back, as a deadline
+  // of now plus a delay does.
+  template <class Behind>
+  void insert_from_back(T* e, Behind behind) {
+    T* pos = last;
+    while (pos != nullptr && behind(pos)) pos = pos->*PREV;
+    if (pos == nullptr) return push_front(e);
+    e->*PREV = pos;
+    e->*NEXT = pos->*NEXT;
+    if (pos->*NEXT != nullptr)
+      (pos->*NEXT)->*PREV = e;
+    else
+      last = e;
+    pos->*NEXT = e;
+  }
   void remove(T* e) {
     if (e->*PREV != nullptr)
       (e->*PREV)->*NEXT = e->*NEXT;

@@ -59,10 +59,16 @@ struct Segment {
   // the guard sits at the end of the page area whatever class the page serves next, so only a
   // segment going back to the pool lifts it.
   uint64_t guarded_pages = 0;
-  // When the first page in purge_mask became free (owned), or the segment became free (pool):
-  // each queue below is ordered by it, so a purge pass stops at the first one not yet due.
+  // When the first page in purge_mask became free (owned), or the segment became free (pool),
+  // plus the purge delay then in force (purge_pacing.h): each queue below is ordered by it, so a
+  // purge pass stops at the first one not yet due.
   uint64_t purge_deadline_ms = 0;
+  // The pages the last purge pass (not a forced one) gave back, and when: committing one of them
+  // again soon after tells the purge pacing that the delay is too short.
+  uint64_t last_purged_mask = 0;
+  uint64_t last_purged_ms = 0;
   size_t mapping_bytes = 0;  // bytes mapped from `this`
+  size_t dirty_end = 0;      // taken from the pool: one past what its last use may have left committed
   Segment* next = nullptr;   // in the owner's list, the abandoned list or the free list
   Segment* prev = nullptr;
   Segment* purge_next = nullptr;  // in the owner heap's purge queue (purge_mask != 0)

@@ -1,7 +1,7 @@
 // mem: where segments come from and go back to. Page-holding segments (small, medium, large)
-// and those of over-aligned blocks that fit one are recycled through a free list, newest first,
-// and unmapped once free for the purge delay; the list is ordered by the time each segment
-// became free, so a pass touches only what it unmaps. A huge block's dedicated segment is mapped
+// and those of dedicated blocks that fit one are recycled through two free lists (by last use),
+// newest first, and unmapped once free for the purge delay; each list is ordered by the time each
+// segment became free, so a pass touches only what it unmaps. A huge block's dedicated segment is mapped
 // to fit it and unmapped when it is freed. When the OS refuses a mapping, every free segment is unmapped and
 // the mapping tried once more. Every page-holding segment is also on one global list that the
 // statistics walk under its lock.
@@ -12,6 +12,7 @@
 #include "base/spin_lock.h"
 #include "hardening/options.h"
 #include "hardening/segment_map.h"
+#include "mem/purge_pacing.h"
 #include "mem/segment.h"
 #include "mem/stat_counters.h"
 
@@ -30,8 +31,8 @@ class SegmentPool {
 
   // A free SEGMENT_BYTES segment set up for `kind` (small, medium or large), owned by `owner`.
   static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
-    Seg* s = take_free();
-    if (s == nullptr && (s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0)) == nullptr) return nullptr;
+    Seg* s = take_free_or_map(Reuse::paged);
+    if (s == nullptr) return nullptr;
     s->kind = kind;
     s->in_purge_queue = false;
     s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(kind));
@@ -60,8 +61,9 @@ class SegmentPool {
   }
 
   // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask
-  // (committed) until the segment is reused or unmapped after the delay.
-  static void release_paged(Seg* s) {
+  // (committed) until the segment is reused or unmapped after the delay, or at `due_ms` when
+  // that is sooner (see push_free).
+  static void release_paged(Seg* s, uint64_t due_ms) {
     for (uint64_t m = s->guarded_pages; m != 0; m &= m - 1) {
       const unsigned i = lowest_bit(m);
       os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
@@ -70,7 +72,7 @@ class SegmentPool {
     s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
-    push_free(s);
+    push_free(s, due_ms);
   }
 
   // A dedicated segment for one block of at least `request` bytes whose address is a multiple
@@ -91,8 +93,10 @@ class SegmentPool {
       // its own), that fits a segment recycles one through the free list, as pages do: programs
       // that ask for such blocks ask again, and a fresh mapping each time costs two system calls
       // and its page faults. Plain huge blocks keep exact mappings.
-      s = take_free();
-      if (s == nullptr) s = map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
+      s = take_free_or_map(Reuse::dedicated);
+      // What an earlier use left committed past this block would stay resident, uncounted,
+      // for as long as the block lives.
+      if (s != nullptr && !s->is_zero) purge_from(s, offset + block_bytes + GUARD);
     } else {
       s = map_new(offset + block_bytes + GUARD, SEGMENT_BYTES, 0);
     }
@@ -180,14 +184,29 @@ class SegmentPool {
     {
       LockGuard guard(free_lock_);
       Seg* s;
-      while ((s = free_.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
-        free_.remove(s);
-        due.push_back(s);
+      uint64_t next_ms = UINT64_MAX;
+      for (IntrusiveList<Seg>& list : free_) {
+        while ((s = list.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
+          list.remove(s);
+          due.push_back(s);
+        }
+        if (s != nullptr && s->purge_deadline_ms < next_ms) next_ms = s->purge_deadline_ms;
       }
       // relaxed: guarded by free_lock_ for writers; readers only use it as a hint.
-      next_free_purge_ms_.store(s != nullptr ? s->purge_deadline_ms : UINT64_MAX, std::memory_order_relaxed);
+      next_free_purge_ms_.store(next_ms, std::memory_order_relaxed);
     }
-    while (Seg* s = due.pop_front()) unmap(s);  // outside the lock: munmap is a system call
+    if (due.first == nullptr) return;
+    uint64_t unmapped = 0;
+    while (Seg* s = due.pop_front()) {
+      unmap(s);  // outside the lock: munmap is a system call
+      ++unmapped;
+    }
+    if (!force) {
+      // relaxed (both): a heuristic (purge_pacing.h); no memory is published through them.
+      last_unmap_ms_.store(now_ms, std::memory_order_relaxed);
+      unmapped_credit_.store(unmapped, std::memory_order_relaxed);
+      PurgePacing::note_purged(now_ms);
+    }
   }
 
   // Visits every page-holding segment under the list lock (statistics).
@@ -197,7 +216,7 @@ class SegmentPool {
     for (Seg* s = all_.first; s != nullptr; s = s->all_next) visit(*s);
   }
 
-  static uint64_t now_plus_delay() { return os_now_ms() + options().purge_delay_ms; }
+  static uint64_t now_plus_delay() { return os_now_ms() + PurgePacing::delay_ms(); }
 
   static void lock_all_for_fork() {
     free_lock_.lock();
@@ -225,6 +244,21 @@ class SegmentPool {
     decommit(s, old_bytes);
     p.block_size.set(block_bytes);
     unpoison(p.area, block_bytes);
+  }
+
+  // Purges a recycled segment's committed memory from byte `from` of the segment to the end of
+  // what its last use touched (dirty_end_ was recorded by take_free).
+  static void purge_from(Seg* s, size_t from) {
+    if (s->dirty_end > from) os_purge(reinterpret_cast<uint8_t*>(s) + from, s->dirty_end - from);
+  }
+
+  // One past the last byte a free segment may still have committed, from its start.
+  static size_t committed_end(const Seg* s) {
+    if (s->kind == SegmentKind::dedicated) {
+      if (s->used_mask == 0) return HEADER;
+      return static_cast<size_t>(s->pages[0].area - reinterpret_cast<const uint8_t*>(s)) + s->pages[0].size();
+    }
+    return s->purge_mask == 0 ? HEADER : (size_t{highest_bit(s->purge_mask)} + 1) << s->page_shift;
   }
 
   // What a free segment still has committed besides its header.
@@ -274,33 +308,62 @@ class SegmentPool {
     os_unmap(s, bytes);
   }
 
-  // The most recently freed segment (its memory is the likeliest to be warm), with what it still
-  // has committed beyond its header taken off the books; its is_zero says whether any page of it
-  // was ever touched.
-  static Seg* take_free() {
+  // Free segments are kept apart by their last use, and a use takes its own kind first: a
+  // dedicated block then reuses a segment whose few touched pages lie where it needs them, and a
+  // segment of pages keeps its touched pages for pages, instead of one kind purging what the
+  // other touched.
+  enum class Reuse : uint8_t { paged, dedicated };
+  static Reuse reuse_of(const Seg* s) { return s->kind == SegmentKind::dedicated ? Reuse::dedicated : Reuse::paged; }
+
+  // The most recently freed segment of the use `want` (else of the other; its memory is the
+  // likeliest to be warm), with what it still has committed beyond its header taken off the
+  // books; its is_zero says whether any page of it was ever touched.
+  static Seg* take_free(Reuse want) {
     Seg* s;
     {
       LockGuard guard(free_lock_);
-      s = free_.last;
+      IntrusiveList<Seg>* list = &free_[static_cast<size_t>(want)];
+      if (list->last == nullptr) list = &free_[1 - static_cast<size_t>(want)];
+      s = list->last;
       if (s == nullptr) return nullptr;
-      free_.remove(s);
+      list->remove(s);
     }
     s->is_zero = s->purge_mask == 0 && s->used_mask == 0;  // used_mask: a dedicated block's
+    s->dirty_end = committed_end(s);
     decommit(s, committed_beyond_header(s));
     s->purge_mask = 0;
     s->used_mask = 0;
     return s;
   }
 
-  // Appends a free segment; deadlines are now plus one constant delay, so the list stays ordered.
-  static void push_free(Seg* s) {
+  // A free SEGMENT_BYTES segment: the newest free one (of use `want` first), else a new mapping. Mapping one
+  // soon after the delay unmapped one is the pool's regret (purge_pacing.h).
+  static Seg* take_free_or_map(Reuse want) {
+    if (Seg* s = take_free(want)) return s;
+    // relaxed (all three): a heuristic; see purge_free_segments. Each unmapped segment is one
+    // credit: mapping more than the last pass unmapped is growth, not regret.
+    const uint64_t credit = unmapped_credit_.load(std::memory_order_relaxed);
+    if (credit != 0) {
+      unmapped_credit_.store(credit - 1, std::memory_order_relaxed);
+      PurgePacing::note_reused(last_unmap_ms_.load(std::memory_order_relaxed), os_now_ms());
+    }
+    return map_new(SEGMENT_BYTES, SEGMENT_BYTES, 0);
+  }
+
+  // Adds a free segment to its list, which stays ordered by deadline: now plus the delay in
+  // force, or `due_ms` when sooner (its free pages were waiting in a heap already: memory that
+  // waited out a delay there does not wait a second one here). Its place is found
+  // from the back, where a new deadline almost always belongs.
+  static void push_free(Seg* s, uint64_t due_ms = UINT64_MAX) {
     if (options().purge_delay_ms == 0) {
       unmap(s);
       return;
     }
-    s->purge_deadline_ms = now_plus_delay();
+    const uint64_t deadline = now_plus_delay();
+    s->purge_deadline_ms = due_ms < deadline ? due_ms : deadline;
     LockGuard guard(free_lock_);
-    free_.push_back(s);
+    free_[static_cast<size_t>(reuse_of(s))].insert_from_back(
+        s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
     // relaxed: written under free_lock_; readers only use it as a hint.
     if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
       next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);  // relaxed: as above
@@ -318,8 +381,10 @@ class SegmentPool {
   }
 
   static inline SpinLock free_lock_;
-  static inline IntrusiveList<Seg> free_;
+  static inline IntrusiveList<Seg> free_[2];  // indexed by Reuse; each ordered by deadline
   static inline std::atomic<uint64_t> next_free_purge_ms_{UINT64_MAX};
+  static inline std::atomic<uint64_t> last_unmap_ms_{0};    // the last unmapping pass that was not forced
+  static inline std::atomic<uint64_t> unmapped_credit_{0};  // what it unmapped, less the mappings since
   static inline SpinLock all_lock_;
   static inline IntrusiveList<Seg, &Seg::all_next, &Seg::all_prev> all_;
 };

@@ -26,7 +26,8 @@ constexpr std::size_t MAX_BLOCK_COUNT = 2'000'000;
 // The bound the allocator is held to: what it keeps after the purge delay (page-table and
 // metadata pages, a cached segment or two, partly used pages) stays under this.
 constexpr std::size_t RETURN_TOLERANCE_BYTES = 64 * MIB;
-constexpr auto PAST_PURGE_DELAY = std::chrono::milliseconds(50);
+// Past the longest delay the purge pacing may have reached (16 times purge_delay_ms).
+constexpr auto PAST_PURGE_DELAY = std::chrono::milliseconds(200);
 
 struct RssFigures {
   std::size_t start_bytes;

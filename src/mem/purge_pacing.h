@@ -1,0 +1,59 @@
+// mem: the purge delay in force. Memory that stays free for the delay goes back to the OS
+// (pages by madvise, free segments by munmap), and memory handed back too early is paid for
+// again in page faults and system calls when it is needed: a program whose phases are a little
+// longer than the delay (buffers grown, freed, grown again every 20 ms) refaults its whole
+// working set each phase. So the delay adapts, as a TCP retransmission timer does:
+//   regret:  memory purged less than two delays ago is needed again (a purged page is
+//            committed anew, or a segment is mapped in place of one unmapped that recently;
+//            each purged page or unmapped segment counts once): a delay twice as long would
+//            have kept it, so the delay doubles, at most once per delay, up to
+//            MAX_DELAY_FACTOR times purge_delay_ms;
+//   calm:    a purge pass that comes CALM_DELAYS delays after the last regret halves it again,
+//            so an idle or steady program is back to purge_delay_ms within about a second.
+// purge_delay_ms=0 stays "at once". Process-wide: a phase change shows in every heap at once.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "hardening/options.h"
+
+namespace hardalloc {
+
+class PurgePacing {
+ public:
+  static constexpr uint32_t MAX_LEVEL = 4;  // the delay is at most 16 times purge_delay_ms
+  static constexpr uint64_t MAX_DELAY_FACTOR = uint64_t{1} << MAX_LEVEL;
+  static constexpr uint64_t CALM_DELAYS = 8;
+
+  // The delay now: purge_delay_ms << level.
+  static uint64_t delay_ms() {
+    // relaxed: a heuristic; a stale level makes one deadline a step off, nothing more.
+    return options().purge_delay_ms << level_.load(std::memory_order_relaxed);
+  }
+
+  // Memory purged at `purged_ms` (0: never purged, fresh from the OS) is in use again at `now_ms`.
+  static void note_reused(uint64_t purged_ms, uint64_t now_ms) {
+    const uint64_t delay = delay_ms();
+    if (purged_ms == 0 || now_ms >= purged_ms + 2 * delay) return;
+    // relaxed (all four): racing updates lose a step at most; no memory is published through them.
+    const uint32_t level = level_.load(std::memory_order_relaxed);
+    if (level == MAX_LEVEL || now_ms < last_regret_ms_.load(std::memory_order_relaxed) + delay) return;
+    last_regret_ms_.store(now_ms, std::memory_order_relaxed);
+    level_.store(level + 1, std::memory_order_relaxed);
+  }
+
+  // A purge pass gave memory back at `now_ms`.
+  static void note_purged(uint64_t now_ms) {
+    // relaxed (all three): as in note_reused.
+    const uint32_t level = level_.load(std::memory_order_relaxed);
+    if (level == 0 || now_ms < last_regret_ms_.load(std::memory_order_relaxed) + CALM_DELAYS * delay_ms()) return;
+    level_.store(level - 1, std::memory_order_relaxed);
+    last_regret_ms_.store(now_ms, std::memory_order_relaxed);  // the next step down needs another calm spell
+  }
+
+ private:
+  static inline std::atomic<uint32_t> level_{0};
+  static inline std::atomic<uint64_t> last_regret_ms_{0};
+};
+
+}  // namespace hardalloc
