@@ -33,14 +33,13 @@ class BlockCanary {
   __attribute__((no_sanitize("address"))) static void write(uint8_t* block_end, uint8_t* user_end) {
     const uint32_t delta = static_cast<uint32_t>(block_end - user_end);
     const uint64_t key = key_of(block_end, delta);
-    const auto filler = static_cast<uint8_t>(key >> 32);
+    const uint64_t filler = filler_word(key);
     uint8_t* const end = filler_end(block_end, user_end);
-    if (end - user_end == FILLER_BYTES) {  // the usual case: two unaligned word stores
-      const uint64_t word = broadcast(filler);
-      __builtin_memcpy(user_end, &word, sizeof(word));
-      __builtin_memcpy(user_end + sizeof(word), &word, sizeof(word));
+    if (end - user_end >= static_cast<ptrdiff_t>(sizeof(filler))) {  // two word stores, overlapping when short
+      __builtin_memcpy(user_end, &filler, sizeof(filler));
+      __builtin_memcpy(end - sizeof(filler), &filler, sizeof(filler));
     } else {
-      for (uint8_t* p = user_end; p < end; ++p) *p = filler;
+      for (uint8_t* p = user_end; p < end; ++p) *p = static_cast<uint8_t>(filler);
     }
     auto* tail = reinterpret_cast<uint32_t*>(block_end - TAIL_BYTES);
     tail[0] = static_cast<uint32_t>(key);
@@ -49,12 +48,9 @@ class BlockCanary {
 
   // Where the program's bytes end, read from an intact tail word; nullptr when the tail word is
   // not one this block could have (overwritten).
-  __attribute__((no_sanitize("address"))) static uint8_t* user_end(uint8_t* block_end, size_t block_bytes) {
-    const auto* tail = reinterpret_cast<const uint32_t*>(block_end - TAIL_BYTES);
-    const uint32_t delta = tail[1];
-    if (delta < TAIL_BYTES || delta > block_bytes || tail[0] != static_cast<uint32_t>(key_of(block_end, delta)))
-      return nullptr;
-    return block_end - delta;
+  static uint8_t* user_end(uint8_t* block_end, size_t block_bytes) {
+    uint64_t key;
+    return decode_tail(block_end, block_bytes, &key);
   }
 
   // The first byte after the program's bytes that is not as written, or nullptr when filler
@@ -63,25 +59,37 @@ class BlockCanary {
   // user_end(), so that a caller does not decode the tail word twice.
   __attribute__((no_sanitize("address"))) static uint8_t* first_bad_byte(uint8_t* block_end, size_t block_bytes,
                                                                          uint8_t** request_end = nullptr) {
-    uint8_t* end = user_end(block_end, block_bytes);
+    uint64_t key;
+    uint8_t* end = decode_tail(block_end, block_bytes, &key);
     if (request_end != nullptr) *request_end = end;
     if (end == nullptr) return block_end - TAIL_BYTES;
-    const auto filler = static_cast<uint8_t>(key_of(block_end, static_cast<uint32_t>(block_end - end)) >> 32);
+    const uint64_t filler = filler_word(key);
     uint8_t* const stop = filler_end(block_end, end);
-    if (stop - end == FILLER_BYTES) {  // the usual case: two unaligned word loads
-      uint64_t first, second;
+    if (stop - end >= static_cast<ptrdiff_t>(sizeof(filler))) {  // the usual case: two word loads
+      uint64_t first, last;
       __builtin_memcpy(&first, end, sizeof(first));
-      __builtin_memcpy(&second, end + sizeof(first), sizeof(second));
-      if (HA_LIKELY(first == broadcast(filler) && second == broadcast(filler))) return nullptr;
+      __builtin_memcpy(&last, stop - sizeof(last), sizeof(last));
+      if (HA_LIKELY(((first ^ filler) | (last ^ filler)) == 0)) return nullptr;
     }
     for (uint8_t* p = end; p < stop; ++p) {
-      if (*p != filler) return p;
+      if (*p != static_cast<uint8_t>(filler)) return p;
     }
     return nullptr;
   }
 
  private:
-  static uint64_t broadcast(uint8_t byte) { return uint64_t{byte} * 0x0101010101010101ull; }
+  // The request's end from the tail word, and the key it was written with; nullptr when the
+  // word is not one this block could have.
+  __attribute__((no_sanitize("address"))) static uint8_t* decode_tail(uint8_t* block_end, size_t block_bytes,
+                                                                      uint64_t* key) {
+    const auto* tail = reinterpret_cast<const uint32_t*>(block_end - TAIL_BYTES);
+    const uint32_t delta = tail[1];
+    *key = key_of(block_end, delta);
+    if (delta < TAIL_BYTES || delta > block_bytes || tail[0] != static_cast<uint32_t>(*key)) return nullptr;
+    return block_end - delta;
+  }
+  // The filler byte (the key's fifth), in every byte of a word.
+  static uint64_t filler_word(uint64_t key) { return ((key >> 32) & 0xFF) * 0x0101010101010101ull; }
   static uint8_t* filler_end(uint8_t* block_end, uint8_t* user_end) {
     uint8_t* tail = block_end - TAIL_BYTES;
     return tail - user_end > FILLER_BYTES ? user_end + FILLER_BYTES : tail;

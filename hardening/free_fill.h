@@ -21,22 +21,82 @@ class FreeFill {
   // only their first FREE_FILL_BYTES, where a stale pointer's fields mostly lie.
   static constexpr size_t FREE_FILL_BYTES = 256;
   static constexpr size_t LINK_BYTES = sizeof(uintptr_t);
+  // Bytes of a free block's fill checked again when malloc hands it out (check_head).
+  static constexpr size_t HEAD_BYTES = 64;
   static constexpr uint8_t PATTERN = 0xDF;  // odd and high: a filled pointer is never valid
 
   // The fill byte in force (zero_on_free); set once at process initialisation.
-  static void init(bool zero_on_free) { byte_ = zero_on_free ? 0 : PATTERN; }
-
-  __attribute__((no_sanitize("address"))) static void fill(void* block, size_t block_bytes) {
-    const uint64_t word = broadcast();
-    auto* p = static_cast<uint64_t*>(block);
-    for (size_t i = 1; i < words(block_bytes); ++i) p[i] = word;
+  static void init(bool zero_on_free) {
+    byte_ = zero_on_free ? 0 : PATTERN;
+    word_ = uint64_t{byte_} * 0x0101010101010101ull;
   }
 
-  // True when the first `check_bytes` of the block (all of the filled part by default) still
-  // hold the fill; else reports write-after-free (the first changed byte's offset from the block
-  // start) and returns false: the caller then leaks the block.
-  static bool check(void* block, size_t block_bytes, size_t check_bytes = FREE_FILL_BYTES) {
-    const uint8_t* bad = first_bad_byte(block, block_bytes < check_bytes ? block_bytes : check_bytes);
+  __attribute__((no_sanitize("address"))) static void fill(void* block, size_t block_bytes) {
+    auto* p = static_cast<uint8_t*>(block);
+    const uint64_t word = broadcast();
+    const Vec pattern = {word, word};
+    __builtin_memcpy(p + LINK_BYTES, &word, sizeof(word));
+    if (HA_LIKELY(block_bytes >= FREE_FILL_BYTES)) {  // the usual case: one unrolled run
+#pragma GCC unroll 16
+      for (size_t offset = sizeof(Vec); offset < FREE_FILL_BYTES; offset += sizeof(Vec))
+        __builtin_memcpy(p + offset, &pattern, sizeof(Vec));
+      return;
+    }
+    for (size_t offset = sizeof(Vec); offset < block_bytes; offset += sizeof(Vec))
+      __builtin_memcpy(p + offset, &pattern, sizeof(Vec));
+  }
+
+  // True when all of the block's filled part still holds the fill (the quarantine's check, and
+  // ha_check_heap's); else reports write-after-free (the first changed byte's offset from the
+  // block start) and returns false: the caller then leaks the block.
+  static bool check(void* block, size_t block_bytes) {
+    return report_if_bad(block, block_bytes, first_bad_byte<FREE_FILL_BYTES>(block, block_bytes));
+  }
+
+  // The same for the block's first HEAD_BYTES, where a stale pointer's writes land first (the
+  // check when malloc hands a block out again).
+  static bool check_head(void* block, size_t block_bytes) {
+    return report_if_bad(block, block_bytes, first_bad_byte<HEAD_BYTES>(block, block_bytes));
+  }
+
+  // The first byte (from the block start) among its first LIMIT that is not the fill, or
+  // nullptr. The common case (intact) is one pass of 16-byte loads that ORs the differences
+  // together, unrolled when the block has LIMIT bytes.
+  template <size_t LIMIT = FREE_FILL_BYTES>
+  __attribute__((no_sanitize("address"))) static const uint8_t* first_bad_byte(const void* block, size_t block_bytes) {
+    static_assert(LIMIT % sizeof(Vec) == 0 && LIMIT <= FREE_FILL_BYTES);
+    const auto* p = static_cast<const uint8_t*>(block);
+    const uint64_t word = broadcast();
+    const Vec pattern = {word, word};
+    uint64_t link_half;
+    __builtin_memcpy(&link_half, p + LINK_BYTES, sizeof(link_half));
+    Vec differences = {link_half ^ word, 0};
+    const size_t n = block_bytes < LIMIT ? block_bytes : LIMIT;
+    if (HA_LIKELY(n == LIMIT)) {
+#pragma GCC unroll 16
+      for (size_t offset = sizeof(Vec); offset < LIMIT; offset += sizeof(Vec))
+        differences |= load(p + offset) ^ pattern;
+    } else {
+      for (size_t offset = sizeof(Vec); offset < n; offset += sizeof(Vec)) differences |= load(p + offset) ^ pattern;
+    }
+    if (HA_LIKELY((differences[0] | differences[1]) == 0)) return nullptr;
+    for (size_t offset = LINK_BYTES; offset < n; ++offset) {
+      if (p[offset] != byte_) return p + offset;
+    }
+    return nullptr;
+  }
+
+ private:
+  // Two words: the unit of fill and check. Blocks are multiples of 16 bytes, so whole vectors
+  // cover them (the first vector's low word is the link).
+  using Vec = uint64_t __attribute__((vector_size(16)));
+  static Vec load(const uint8_t* p) {
+    Vec v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+  }
+
+  static bool report_if_bad(void* block, size_t block_bytes, const uint8_t* bad) {
     if (HA_LIKELY(bad == nullptr)) return true;
     BlockFacts facts;
     facts.address = bad;
@@ -48,35 +108,10 @@ class FreeFill {
     report_heap_error(ReportKind::write_after_free, facts);
     return false;
   }
-
-  // The first byte (from the block start) that is not the fill, or nullptr. The common case
-  // (intact) is one pass that ORs the differences together, which the compiler vectorizes.
-  __attribute__((no_sanitize("address"))) static const uint8_t* first_bad_byte(const void* block, size_t block_bytes) {
-    const uint64_t word = broadcast();
-    const auto* p = static_cast<const uint64_t*>(block);
-    const size_t n = words(block_bytes);
-    uint64_t differences = 0;
-    for (size_t i = 1; i < n; ++i) differences |= p[i] ^ word;
-    if (HA_LIKELY(differences == 0)) return nullptr;
-    for (size_t i = 1; i < n; ++i) {
-      if (p[i] != word) {
-        const auto* bytes = reinterpret_cast<const uint8_t*>(p + i);
-        for (size_t b = 0;; ++b) {
-          if (bytes[b] != byte_) return bytes + b;
-        }
-      }
-    }
-    return nullptr;
-  }
-
- private:
-  // Blocks are multiples of 16 bytes, so whole words cover them.
-  static size_t words(size_t block_bytes) {
-    return (block_bytes < FREE_FILL_BYTES ? block_bytes : FREE_FILL_BYTES) / sizeof(uint64_t);
-  }
-  static uint64_t broadcast() { return uint64_t{byte_} * 0x0101010101010101ull; }
+  static uint64_t broadcast() { return word_; }
   // Written once at process initialisation (published by its release), read-only afterwards.
   static inline uint8_t byte_ = PATTERN;
+  static inline uint64_t word_ = uint64_t{PATTERN} * 0x0101010101010101ull;  // byte_ in every byte
 };
 
 }  // namespace hardalloc

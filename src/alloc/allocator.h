@@ -39,8 +39,6 @@ class Allocator {
   static constexpr bool SAMPLED = Config::MITIGATIONS.has(Mitigation::guarded_sampling);
   // Bytes every request needs beyond what it asks for (the canary's tail word).
   static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
-  // Bytes of a free block's fill checked again when malloc hands it out (free_fill).
-  static constexpr size_t REUSE_CHECK_BYTES = 64;
   // The largest request a page holds; larger ones get a dedicated block. With guard pages that
   // is every large block too, so that each has a guard page before (the segment header's) and
   // after it, as huge blocks do; the segment pool recycles their segments.
@@ -164,24 +162,27 @@ class Allocator {
     return heap_malloc(Ops::late_heap(), size, zero);
   }
 
-  static void* heap_malloc(H* h, size_t size, bool zero) {
+  // A loop, not a recursion, so that it inlines into its callers: the checked configurations
+  // come here for every malloc, so this is their fast path.
+  HA_ALWAYS_INLINE static void* heap_malloc(H* h, size_t size, bool zero) {
     const size_t bin = bin_of(size + TAIL);
-    // The first page of the class, when it has a free block, is what find_page would return (the
-    // checked configurations come here for every malloc, so this is their fast path).
-    P* page = h->queues[bin].first;
-    if (page == nullptr || page->free == nullptr) page = Ops::find_page(h, bin);
-    if (page == nullptr) return fail_enomem();
-    const bool was_zero = page->free_is_zero;
-    auto* block = static_cast<uint8_t*>(page->pop_free());
-    if constexpr (CHECKED) {
-      if (HA_UNLIKELY(!mark_allocated(page, block))) return heap_malloc(h, size, zero);  // reported; leaked
+    for (;;) {
+      // The first page of the class, when it has a free block, is what find_page would return.
+      P* page = h->queues[bin].first;
+      if (HA_UNLIKELY(page == nullptr || page->free == nullptr)) page = Ops::find_page(h, bin);
+      if (HA_UNLIKELY(page == nullptr)) return fail_enomem();
+      const bool was_zero = page->free_is_zero;
+      auto* block = static_cast<uint8_t*>(page->pop_free());
+      if constexpr (CHECKED) {
+        if (HA_UNLIKELY(!mark_allocated(page, block))) continue;  // reported; leaked
+      }
+      if constexpr (FILLED) {
+        if (HA_UNLIKELY(!fill_intact(page, block))) continue;  // reported; leaked
+      }
+      if (zero) zero_bytes(block, was_zero ? sizeof(uintptr_t) : size);
+      if constexpr (CANARIES) BlockCanary::write(block + page->size(), block + size);
+      return block;
     }
-    if constexpr (FILLED) {
-      if (HA_UNLIKELY(!fill_intact(page, block))) return heap_malloc(h, size, zero);  // reported; leaked
-    }
-    if (zero) zero_bytes(block, was_zero ? sizeof(uintptr_t) : size);
-    if constexpr (CANARIES) BlockCanary::write(block + page->size(), block + size);
-    return block;
   }
 
   static void* dedicated_alloc(size_t size, size_t alignment, bool zero) {
@@ -333,18 +334,36 @@ class Allocator {
         return;
       }
     }
-    const Checked c = check_block(ptr, Use::free);
-    if (!c.live) return;  // reported; the block is left alone
     Seg* s = segment_of<Config>(ptr);
+    uint8_t* block = static_cast<uint8_t*>(ptr);
+    if (HA_UNLIKELY(!free_plain_block(s, block))) {  // anything else: the full check, which reports
+      const Checked c = check_block(ptr, Use::free);
+      if (!c.live) return;  // reported; the block is left alone
+      block = c.block;
+    }
     P* page = s->page_of(ptr);
     if constexpr (CANARIES) {
       if (checked_user_end(ptr) == nullptr) return;  // reported; the block is leaked, not reused
     }
-    if constexpr (FILLED) FreeFill::fill(c.block, page->size());
+    if constexpr (FILLED) FreeFill::fill(block, page->size());
     if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine))
-      Ops::quarantine_block(s, page, c.block);
+      Ops::quarantine_block(s, page, block);
     else
-      Ops::release_block(s, page, c.block);
+      Ops::release_block(s, page, block);
+  }
+
+  // The common case of check_block(ptr, Use::free), inline: `block` is the start of an allocated
+  // block of a page in use (not an aligned pointer inside one) in a segment the map vouches
+  // for; then it is marked free (the one atomic that two racing frees decide by) and true
+  // returned. False leaves everything as it was, for check_block to look again and report.
+  // As there, the map vouches for the segment before anything of it is read.
+  HA_ALWAYS_INLINE static bool free_plain_block(Seg* s, const uint8_t* block) {
+    if (HA_UNLIKELY(SegmentMap<Config>::lookup(s) != SegmentMap<Config>::SEGMENT_START)) return false;
+    P* page = s->page_of(block);
+    if (HA_UNLIKELY(!page->in_use || block < page->area)) return false;
+    const size_t index = page->index_of(block);
+    if (HA_UNLIKELY(index >= page->capacity.get() || page->block_at(index) != block)) return false;
+    return s->block_states.set_free(static_cast<size_t>(page - s->pages), index);
   }
 
   // Returns false when the block was already marked allocated: the free list handed out a live
@@ -362,7 +381,7 @@ class Allocator {
   // The block was checked in full when it left the quarantine; here only its first bytes, where
   // a stale pointer's writes land first, are checked again.
   static bool fill_intact(P* page, uint8_t* block) {
-    if (HA_LIKELY(FreeFill::check(block, page->size(), REUSE_CHECK_BYTES))) return true;
+    if (HA_LIKELY(FreeFill::check_head(block, page->size()))) return true;
     Seg* s = segment_of_page(page);
     s->block_states.set_free(static_cast<size_t>(page - s->pages), page->index_of(block));
     return false;
