@@ -26,6 +26,7 @@ WORKLOADS = (
     Workload(8, "fragmentation", "peak, scattered frees, other sizes"),
     Workload(9, "false_sharing", "threads writing small adjacent blocks"),
     Workload(10, "large_live", "many live large and over-aligned blocks, mass free"),
+    Workload(11, "large_buffers", "5-25 MiB buffers allocated, written and freed in a loop"),
 )
 
 # Workload 8 also prints the RSS left at its end; the driver reports it beside the peak.

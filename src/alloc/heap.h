@@ -77,6 +77,8 @@ struct Heap {
   // so no fork copies a list that only a thread the child lacks knows about.
   SpinLock collect_lock;
   uint64_t random_state = 0;
+  uint64_t thread_id =
+      0;  // the owning thread's (os_thread_id; 0 for the late heap): heaps are recycled, threads are not
   // In the live list or the free list of heaps (HeapOps, heap_pool_lock_).
   Heap* pool_next = nullptr;
   Heap* pool_prev = nullptr;
@@ -184,6 +186,7 @@ class HeapOps {
         (RELEASE_LARGE_AT_ONCE && page_kind_of_bin(p->bin) == PageKind::large))
       return false;
     const uint64_t deadline = Pool::now_plus_delay();
+    p->kept_due_ms = deadline;
     if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
     return true;
   }
@@ -324,7 +327,7 @@ class HeapOps {
   // Purges free pages (and free segments) whose purge delay has passed, or all with force.
   static void purge_expired(H* h, uint64_t now_ms, bool force) {
     if (force || now_ms >= h->next_purge_ms) {
-      free_kept_pages(h, now_ms);
+      free_kept_pages(h);
       Seg* s;
       while ((s = h->purge_queue.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
         purge_free_pages(h, s, force ? 0 : now_ms);  // a forced pass is the program's choice, not the pacing's
@@ -521,7 +524,7 @@ class HeapOps {
     }
     Seg* s = list.first;
     if (!has_free_page(s)) {
-      s = Pool::acquire_paged(segment_kind_of(kind), h);
+      s = Pool::acquire_paged(segment_kind_of(kind), h, h->thread_id);
       if (s == nullptr) return nullptr;
       list.push_front(s);
       if (s->purge_mask != 0) enter_purge_queue(h, s);  // a reused segment's pages may be dirty
@@ -561,6 +564,7 @@ class HeapOps {
     p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
+    p.kept_due_ms = UINT64_MAX;                   // not kept (keeps_empty_page sets it)
     if (p.area_is_zero) {
       Pool::commit(s, area);
       if (s->last_purged_mask & bit) PurgePacing::note_reused(s->last_purged_ms, os_now_ms());
@@ -586,8 +590,8 @@ class HeapOps {
   }
 
   // Returns true when the page was the segment's last, so the segment went back to the pool.
-  // `due_ms`: when the page's memory may go back to the OS at the latest (a kept page, freed
-  // by a purge pass, has waited already); the segment's other free pages may make it sooner.
+  // `due_ms`: when the page's memory may go back to the OS at the latest (a kept page has
+  // been waiting since it was kept); the segment's other free pages may make it sooner.
   static bool page_free(H* h, P* p, uint64_t due_ms = UINT64_MAX) {
     Seg* s = segment_of_page(p);
     const size_t index = static_cast<size_t>(p - s->pages);
@@ -612,7 +616,7 @@ class HeapOps {
     if (s->used_pages == 0) {
       list.remove(s);
       if (s->in_purge_queue) leave_purge_queue(h, s);
-      Pool::release_paged(s, due_ms);
+      Pool::release_paged(s, due_ms, h->thread_id);
       return true;
     }
     if (options().purge_delay_ms == 0) purge_free_pages(h, s, 0);  // "at once"
@@ -623,14 +627,14 @@ class HeapOps {
     return false;
   }
 
-  // Frees the pages page_retire kept although they were empty (a purge pass at `now_ms`).
-  static void free_kept_pages(H* h, uint64_t now_ms) {
+  // Frees the pages page_retire kept although they were empty.
+  static void free_kept_pages(H* h) {
     for (size_t bin = 0; bin < BIN_COUNT; ++bin) {
       P* p = h->queues[bin].first;
       if (p == nullptr || p != h->queues[bin].last || p->used.get() != 0) continue;
       h->queues[bin].remove(p);
       update_direct(h, bin);
-      page_free(h, p, now_ms);
+      page_free(h, p, p->kept_due_ms);
     }
   }
 
@@ -705,6 +709,7 @@ class HeapOps {
     H* h = take_heap();
     if (h == nullptr) return nullptr;
     os_random_bytes(&h->random_state, sizeof(h->random_state));
+    h->thread_id = os_thread_id();
     if constexpr (QUARANTINE) h->quarantine.set_limits(options().quarantine_blocks, options().quarantine_bytes);
     h->sampler.configure(options().sample_rate, options().guard_all, h->next_random());
     // tl_heap first: glibc may allocate inside pthread_setspecific (its second-level key
@@ -849,6 +854,7 @@ class HeapOps {
   static void adopt(H* h, Seg* s) {
     // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(h, std::memory_order_relaxed);
+    s->last_purged_mask = 0;  // what the exited owner purged is no regret of this heap's (purge_pacing.h)
     // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
     // once); they now wait in this heap's purge queue, with a fresh deadline to keep it ordered.
     if (s->purge_mask != 0) enter_purge_queue(h, s);

@@ -75,6 +75,7 @@ struct alignas(128) Page {
   // Links in the heap's page queue.
   Page* next = nullptr;
   Page* prev = nullptr;
+  uint64_t kept_due_ms = UINT64_MAX;  // an empty page its heap keeps: when its memory may go back to the OS
 
   size_t size() const { return block_size.get(); }
 

@@ -9,7 +9,9 @@
 //            have kept it, so the delay doubles, at most once per delay, up to
 //            MAX_DELAY_FACTOR times purge_delay_ms;
 //   calm:    a purge pass that comes CALM_DELAYS delays after the last regret halves it again,
-//            so an idle or steady program is back to purge_delay_ms within about a second.
+//            so a program whose purges stop being regretted is back to purge_delay_ms after
+//            CALM_DELAYS times the delays it steps down through (2.4 s from the cap at 10 ms),
+//            as long as purge passes run.
 // purge_delay_ms=0 stays "at once". Process-wide: a phase change shows in every heap at once.
 #pragma once
 #include <atomic>
@@ -24,29 +26,40 @@ class PurgePacing {
   static constexpr uint32_t MAX_LEVEL = 4;  // the delay is at most 16 times purge_delay_ms
   static constexpr uint64_t MAX_DELAY_FACTOR = uint64_t{1} << MAX_LEVEL;
   static constexpr uint64_t CALM_DELAYS = 8;
+  // Bases above this are not scaled (so that no scaled delay times CALM_DELAYS overflows; an
+  // unscaled one may, harmlessly: its level is never read).
+  static constexpr uint64_t LARGEST_SCALED_BASE = (UINT64_MAX / CALM_DELAYS) >> MAX_LEVEL;
 
-  // The delay now: purge_delay_ms << level.
+  // The delay now: purge_delay_ms << level (a base too large to double, such as a "never" of
+  // 10^18 ms, is not scaled).
   static uint64_t delay_ms() {
+    const uint64_t base = options().purge_delay_ms;
+    if (base > LARGEST_SCALED_BASE) return base;
     // relaxed: a heuristic; a stale level makes one deadline a step off, nothing more.
-    return options().purge_delay_ms << level_.load(std::memory_order_relaxed);
+    return base << level_.load(std::memory_order_relaxed);
+  }
+
+  // `ms` plus `later_ms`, or UINT64_MAX ("never") when the sum does not fit.
+  static uint64_t after(uint64_t ms, uint64_t later_ms) {
+    return ms > UINT64_MAX - later_ms ? UINT64_MAX : ms + later_ms;
   }
 
   // Memory purged at `purged_ms` (0: never purged, fresh from the OS) is in use again at `now_ms`.
   static void note_reused(uint64_t purged_ms, uint64_t now_ms) {
     const uint64_t delay = delay_ms();
-    if (purged_ms == 0 || now_ms >= purged_ms + 2 * delay) return;
+    if (purged_ms == 0 || now_ms >= after(purged_ms, 2 * delay)) return;
     // relaxed (all four): racing updates lose a step at most; no memory is published through them.
     const uint32_t level = level_.load(std::memory_order_relaxed);
-    if (level == MAX_LEVEL || now_ms < last_regret_ms_.load(std::memory_order_relaxed) + delay) return;
+    if (level == MAX_LEVEL || now_ms < after(last_regret_ms_.load(std::memory_order_relaxed), delay)) return;
     last_regret_ms_.store(now_ms, std::memory_order_relaxed);
     level_.store(level + 1, std::memory_order_relaxed);
   }
 
   // A purge pass gave memory back at `now_ms`.
   static void note_purged(uint64_t now_ms) {
-    // relaxed (all three): as in note_reused.
+    // relaxed (all four): as in note_reused.
     const uint32_t level = level_.load(std::memory_order_relaxed);
-    if (level == 0 || now_ms < last_regret_ms_.load(std::memory_order_relaxed) + CALM_DELAYS * delay_ms()) return;
+    if (level == 0 || now_ms < after(last_regret_ms_.load(std::memory_order_relaxed), CALM_DELAYS * delay_ms())) return;
     level_.store(level - 1, std::memory_order_relaxed);
     last_regret_ms_.store(now_ms, std::memory_order_relaxed);  // the next step down needs another calm spell
   }

@@ -59,14 +59,22 @@ struct Segment {
   // the guard sits at the end of the page area whatever class the page serves next, so only a
   // segment going back to the pool lifts it.
   uint64_t guarded_pages = 0;
+  // A dedicated segment's protected guard page (guard_pages), as an offset from `this`; 0 for
+  // none. It stays protected when the segment is free, so that the next block of the same size
+  // reuses it without two mprotect calls; a use that needs it elsewhere lifts it first.
+  size_t dedicated_guard = 0;
   // When the first page in purge_mask became free (owned), or the segment became free (pool),
   // plus the purge delay then in force (purge_pacing.h): each queue below is ordered by it, so a
   // purge pass stops at the first one not yet due.
   uint64_t purge_deadline_ms = 0;
-  // The pages the last purge pass (not a forced one) gave back, and when: committing one of them
-  // again soon after tells the purge pacing that the delay is too short.
+  // The pages the owner's last purge pass (not a forced one) gave back, and when: the owner
+  // committing one of them again soon after tells the purge pacing that the delay is too short.
+  // Cleared when the segment changes owner: reusing what an exited thread purged is no regret.
   uint64_t last_purged_mask = 0;
   uint64_t last_purged_ms = 0;
+  // The thread whose heap last gave it back to the pool (os_thread_id): the pool's regret is
+  // that thread needing it again, not another thread taking what an exited one left.
+  uint64_t released_by = 0;
   size_t mapping_bytes = 0;  // bytes mapped from `this`
   size_t dirty_end = 0;      // taken from the pool: one past what its last use may have left committed
   Segment* next = nullptr;   // in the owner's list, the abandoned list or the free list

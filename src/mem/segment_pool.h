@@ -1,15 +1,17 @@
 // mem: where segments come from and go back to. Page-holding segments (small, medium, large)
 // and those of dedicated blocks that fit one are recycled through two free lists (by last use),
-// newest first, and unmapped once free for the purge delay; each list is ordered by the time each
-// segment became free, so a pass touches only what it unmaps. A huge block's dedicated segment is mapped
-// to fit it and unmapped when it is freed. When the OS refuses a mapping, every free segment is unmapped and
-// the mapping tried once more. Every page-holding segment is also on one global list that the
-// statistics walk under its lock.
+// latest deadline first, and unmapped once free for the purge delay; each list is ordered by deadline,
+// so a pass touches only what it unmaps. A huge block's dedicated segment is mapped to fit it;
+// freed, it waits in a small cache of such mappings (a third list) for a huge block it fits, or
+// is unmapped when the cache is full, its delay passes, or the build has guard pages. When the
+// OS refuses a mapping, every free segment is unmapped and the mapping tried once more. Every page-holding segment is
+// also on one global list that the statistics walk under its lock.
 #pragma once
 #include <new>
 
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
+#include "hardening/block_canary.h"
 #include "hardening/options.h"
 #include "hardening/segment_map.h"
 #include "mem/purge_pacing.h"
@@ -28,11 +30,15 @@ class SegmentPool {
   static constexpr bool HAS_SEGMENT_MAP =
       Config::MITIGATIONS.has(Mitigation::block_states) || Config::MITIGATIONS.has(Mitigation::guard_pages);
   static constexpr size_t GUARD = PAGE_GUARD_BYTES<Config>;
+  static constexpr size_t TAIL = Config::MITIGATIONS.has(Mitigation::canaries) ? BlockCanary::TAIL_BYTES : 0;
 
   // A free SEGMENT_BYTES segment set up for `kind` (small, medium or large), owned by `owner`.
-  static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner) {
-    Seg* s = take_free_or_map(Reuse::paged);
+  // `thread_id`: the owner's thread (os_thread_id), for the purge pacing.
+  static Seg* acquire_paged(SegmentKind kind, Heap<Config>* owner, uint64_t thread_id) {
+    Seg* s = take_free_or_map(Reuse::paged, thread_id);
     if (s == nullptr) return nullptr;
+    lift_dedicated_guard(s);
+    s->last_purged_mask = 0;  // purged for another owner, or by the pool: no regret of the new one's
     s->kind = kind;
     s->in_purge_queue = false;
     s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(kind));
@@ -63,12 +69,13 @@ class SegmentPool {
   // Returns a page-holding segment with no page in use. Its dirty pages stay in purge_mask
   // (committed) until the segment is reused or unmapped after the delay, or at `due_ms` when
   // that is sooner (see push_free).
-  static void release_paged(Seg* s, uint64_t due_ms) {
+  static void release_paged(Seg* s, uint64_t due_ms, uint64_t thread_id) {
     for (uint64_t m = s->guarded_pages; m != 0; m &= m - 1) {
       const unsigned i = lowest_bit(m);
       os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
     }
     s->guarded_pages = 0;
+    s->released_by = thread_id;
     s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
@@ -87,18 +94,22 @@ class SegmentPool {
     Seg* s;
     if (alignment > SEGMENT_BYTES) {
       s = map_new(offset + block_bytes + GUARD, alignment, SEGMENT_BYTES);  // block exactly one segment in
-    } else if ((alignment > MIN_BLOCK_BYTES || request <= LARGE_BLOCK_MAX) &&
+    } else if ((alignment > MIN_BLOCK_BYTES || request <= LARGE_BLOCK_MAX + TAIL) &&
                offset + block_bytes + GUARD <= SEGMENT_BYTES) {
       // An over-aligned block, or a large one (dedicated when guard pages give every large block
       // its own), that fits a segment recycles one through the free list, as pages do: programs
       // that ask for such blocks ask again, and a fresh mapping each time costs two system calls
-      // and its page faults. Plain huge blocks keep exact mappings.
-      s = take_free_or_map(Reuse::dedicated);
+      // and its page faults. (A large block's request carries the canary's tail, TAIL, past
+      // LARGE_BLOCK_MAX.) Plain huge blocks keep exact mappings.
+      s = take_free_or_map(Reuse::dedicated, 0);
       // What an earlier use left committed past this block would stay resident, uncounted,
       // for as long as the block lives.
-      if (s != nullptr && !s->is_zero) purge_from(s, offset + block_bytes + GUARD);
+      if (s != nullptr && !s->is_zero) purge_around(s, offset, offset + block_bytes);
     } else {
-      s = map_new(offset + block_bytes + GUARD, SEGMENT_BYTES, 0);
+      const size_t needed = offset + block_bytes + GUARD;
+      s = take_huge(needed);
+      if (s != nullptr && !s->is_zero) purge_around(s, offset, offset + block_bytes);  // as above
+      if (s == nullptr) s = map_new(needed, SEGMENT_BYTES, 0);
     }
     if (s == nullptr) return nullptr;
     s->kind = SegmentKind::dedicated;
@@ -124,7 +135,13 @@ class SegmentPool {
     g_stat_counters<Config>.page_bytes_in_use.add(block_bytes);
     commit(s, block_bytes);
     unpoison(p.area, block_bytes);
-    if constexpr (GUARD != 0) os_protect(p.area + block_bytes, GUARD);  // every layout above leaves room
+    if constexpr (GUARD != 0) {  // every layout above leaves room
+      if (s->dedicated_guard != offset + block_bytes) {
+        lift_dedicated_guard(s);
+        os_protect(p.area + block_bytes, GUARD);
+        s->dedicated_guard = offset + block_bytes;
+      }
+    }
     return s;
   }
 
@@ -139,6 +156,9 @@ class SegmentPool {
     if (offset + block_bytes > s->mapping_bytes) {
       if (offset != HEADER) return nullptr;
       const size_t old_mapping = s->mapping_bytes;
+      // The old range may become someone else's mapping: no poison of ours may stay on it (a
+      // mapping from the huge cache has a poisoned tail past its block).
+      unpoison(s, old_mapping);
       void* moved = os_remap_aligned(s, old_mapping, HEADER + block_bytes, SEGMENT_BYTES);
       if (moved == nullptr) return nullptr;
       if constexpr (HAS_SEGMENT_MAP) {
@@ -162,13 +182,16 @@ class SegmentPool {
     g_stat_counters<Config>.dedicated_bytes.sub(p.size());
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
-    p.used.set(0);  // block_size stays: what the free segment still has committed
-    if (s->mapping_bytes != SEGMENT_BYTES) {
-      unmap(s);  // a mapping made to fit
+    p.used.set(0);       // block_size stays: what the free segment still has committed
+    s->released_by = 0;  // no thread's: a dedicated block's segment is no pacing regret
+    // A mapping made to fit a huge block waits in the huge cache (a mapping for a block aligned
+    // past a segment does not: its block sits a segment in); else it goes now.
+    if (s->mapping_bytes != SEGMENT_BYTES &&
+        (!CACHES_HUGE || p.area - reinterpret_cast<uint8_t*>(s) >= static_cast<ptrdiff_t>(SEGMENT_BYTES))) {
+      unmap(s);
       return;
     }
-    if constexpr (GUARD != 0) os_unprotect(p.area + p.size(), GUARD);
-    poison(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
+    poison(reinterpret_cast<uint8_t*>(s) + HEADER, s->mapping_bytes - HEADER);  // the guard stays (dedicated_guard)
     push_free(s);
   }
 
@@ -188,6 +211,7 @@ class SegmentPool {
       for (IntrusiveList<Seg>& list : free_) {
         while ((s = list.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
           list.remove(s);
+          if (&list == &free_[static_cast<size_t>(Reuse::huge)]) uncache_huge(s);
           due.push_back(s);
         }
         if (s != nullptr && s->purge_deadline_ms < next_ms) next_ms = s->purge_deadline_ms;
@@ -197,13 +221,16 @@ class SegmentPool {
     }
     if (due.first == nullptr) return;
     uint64_t unmapped = 0;
-    while (Seg* s = due.pop_front()) {
-      unmap(s);  // outside the lock: munmap is a system call
+    uint64_t released_by = 0;
+    while (Seg* s = due.pop_front()) {  // outside the lock: munmap is a system call
+      if (s->released_by != 0) released_by = s->released_by;
+      unmap(s);
       ++unmapped;
     }
     if (!force) {
-      // relaxed (both): a heuristic (purge_pacing.h); no memory is published through them.
+      // relaxed (all three): a heuristic (purge_pacing.h); no memory is published through them.
       last_unmap_ms_.store(now_ms, std::memory_order_relaxed);
+      last_unmap_released_by_.store(released_by, std::memory_order_relaxed);
       unmapped_credit_.store(unmapped, std::memory_order_relaxed);
       PurgePacing::note_purged(now_ms);
     }
@@ -216,7 +243,7 @@ class SegmentPool {
     for (Seg* s = all_.first; s != nullptr; s = s->all_next) visit(*s);
   }
 
-  static uint64_t now_plus_delay() { return os_now_ms() + PurgePacing::delay_ms(); }
+  static uint64_t now_plus_delay() { return PurgePacing::after(os_now_ms(), PurgePacing::delay_ms()); }
 
   static void lock_all_for_fork() {
     free_lock_.lock();
@@ -246,10 +273,21 @@ class SegmentPool {
     unpoison(p.area, block_bytes);
   }
 
-  // Purges a recycled segment's committed memory from byte `from` of the segment to the end of
-  // what its last use touched (dirty_end_ was recorded by take_free).
-  static void purge_from(Seg* s, size_t from) {
-    if (s->dirty_end > from) os_purge(reinterpret_cast<uint8_t*>(s) + from, s->dirty_end - from);
+  static void lift_dedicated_guard(Seg* s) {
+    if (s->dedicated_guard == 0) return;
+    os_unprotect(reinterpret_cast<uint8_t*>(s) + s->dedicated_guard, GUARD);
+    s->dedicated_guard = 0;
+  }
+
+  // Purges what a recycled segment's last use left committed (up to dirty_end, recorded by
+  // taken()) outside the new block [start, end) (offsets from the segment): the padding before
+  // it and everything after it, its guard page included (protected later, it must not stay
+  // resident either).
+  static void purge_around(Seg* s, size_t start, size_t end) {
+    auto* base = reinterpret_cast<uint8_t*>(s);
+    const size_t before_end = start < s->dirty_end ? start : s->dirty_end;
+    if (before_end > HEADER) os_purge(base + HEADER, before_end - HEADER);
+    if (s->dirty_end > end) os_purge(base + end, s->dirty_end - end);
   }
 
   // One past the last byte a free segment may still have committed, from its start.
@@ -312,22 +350,59 @@ class SegmentPool {
   // dedicated block then reuses a segment whose few touched pages lie where it needs them, and a
   // segment of pages keeps its touched pages for pages, instead of one kind purging what the
   // other touched.
-  enum class Reuse : uint8_t { paged, dedicated };
-  static Reuse reuse_of(const Seg* s) { return s->kind == SegmentKind::dedicated ? Reuse::dedicated : Reuse::paged; }
+  // Huge mappings (made to fit one block) wait in a third list, at most HUGE_CACHE_COUNT of them
+  // and HUGE_CACHE_BYTES in all, for a huge block they fit: a program that allocates big buffers in a loop then reuses
+  // warm memory instead of mapping, faulting in and unmapping each one. Not with guard pages: there a freed huge
+  // block's mapping goes at once, so that any later access to it faults.
+  enum class Reuse : uint8_t { paged, dedicated, huge };
+  static constexpr bool CACHES_HUGE = !HAS_SEGMENT_MAP;  // no guard pages, no block states
+  static constexpr uint32_t HUGE_CACHE_COUNT = 4;
+  static constexpr size_t HUGE_CACHE_BYTES = 64 * MiB;
+  static Reuse reuse_of(const Seg* s) {
+    if (s->mapping_bytes != SEGMENT_BYTES) return Reuse::huge;
+    return s->kind == SegmentKind::dedicated ? Reuse::dedicated : Reuse::paged;
+  }
 
-  // The most recently freed segment of the use `want` (else of the other; its memory is the
-  // likeliest to be warm), with what it still has committed beyond its header taken off the
-  // books; its is_zero says whether any page of it was ever touched.
+  // The free segment of the use `want` (else of the other) with the latest deadline, almost
+  // always the most recently freed (its memory is the likeliest to be warm), with what it still has committed beyond
+  // its header taken off the books; its is_zero says whether any page of it was ever touched.
   static Seg* take_free(Reuse want) {
     Seg* s;
     {
       LockGuard guard(free_lock_);
       IntrusiveList<Seg>* list = &free_[static_cast<size_t>(want)];
-      if (list->last == nullptr) list = &free_[1 - static_cast<size_t>(want)];
+      if (list->last == nullptr)
+        list = &free_[static_cast<size_t>(want == Reuse::paged ? Reuse::dedicated : Reuse::paged)];
       s = list->last;
       if (s == nullptr) return nullptr;
       list->remove(s);
     }
+    return taken(s);
+  }
+
+  // The smallest cached huge mapping of at least `needed` bytes, taken as take_free takes a
+  // segment; nullptr when none fits (or the build caches none).
+  static Seg* take_huge(size_t needed) {
+    if constexpr (!CACHES_HUGE) return nullptr;
+    Seg* best = nullptr;
+    {
+      LockGuard guard(free_lock_);
+      IntrusiveList<Seg>& list = free_[static_cast<size_t>(Reuse::huge)];
+      for (Seg* s = list.first; s != nullptr; s = s->next) {
+        // At most twice what is needed: a small block must not pin a big mapping.
+        if (s->mapping_bytes >= needed && s->mapping_bytes / 2 <= needed &&
+            (best == nullptr || s->mapping_bytes < best->mapping_bytes))
+          best = s;
+      }
+      if (best == nullptr) return nullptr;
+      list.remove(best);
+      uncache_huge(best);
+    }
+    return taken(best);
+  }
+
+  // Bookkeeping of a segment just taken off a free list.
+  static Seg* taken(Seg* s) {
     s->is_zero = s->purge_mask == 0 && s->used_mask == 0;  // used_mask: a dedicated block's
     s->dirty_end = committed_end(s);
     decommit(s, committed_beyond_header(s));
@@ -338,12 +413,13 @@ class SegmentPool {
 
   // A free SEGMENT_BYTES segment: the newest free one (of use `want` first), else a new mapping. Mapping one
   // soon after the delay unmapped one is the pool's regret (purge_pacing.h).
-  static Seg* take_free_or_map(Reuse want) {
+  // `taker`: the thread whose heap will own it (0 for a dedicated block).
+  static Seg* take_free_or_map(Reuse want, uint64_t taker) {
     if (Seg* s = take_free(want)) return s;
-    // relaxed (all three): a heuristic; see purge_free_segments. Each unmapped segment is one
+    // relaxed (all four): a heuristic; see purge_free_segments. Each unmapped segment is one
     // credit: mapping more than the last pass unmapped is growth, not regret.
     const uint64_t credit = unmapped_credit_.load(std::memory_order_relaxed);
-    if (credit != 0) {
+    if (credit != 0 && taker != 0 && taker == last_unmap_released_by_.load(std::memory_order_relaxed)) {
       unmapped_credit_.store(credit - 1, std::memory_order_relaxed);
       PurgePacing::note_reused(last_unmap_ms_.load(std::memory_order_relaxed), os_now_ms());
     }
@@ -361,13 +437,25 @@ class SegmentPool {
     }
     const uint64_t deadline = now_plus_delay();
     s->purge_deadline_ms = due_ms < deadline ? due_ms : deadline;
+    if (!insert_free(s, reuse_of(s))) unmap(s);  // the huge cache is full
+  }
+
+  // Inserts a free segment, its deadline set, into list `reuse`; false (and nothing done) for a huge
+  // mapping the cache has no room for.
+  static bool insert_free(Seg* s, Reuse reuse) {
     LockGuard guard(free_lock_);
-    free_[static_cast<size_t>(reuse_of(s))].insert_from_back(
+    if (reuse == Reuse::huge) {
+      if (huge_cached_ == HUGE_CACHE_COUNT || huge_cached_bytes_ + s->mapping_bytes > HUGE_CACHE_BYTES) return false;
+      ++huge_cached_;
+      huge_cached_bytes_ += s->mapping_bytes;
+    }
+    free_[static_cast<size_t>(reuse)].insert_from_back(
         s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
     // relaxed: written under free_lock_; readers only use it as a hint.
     if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
       next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);  // relaxed: as above
     }
+    return true;
   }
 
   static void link_all(Seg* s) {
@@ -381,10 +469,20 @@ class SegmentPool {
   }
 
   static inline SpinLock free_lock_;
-  static inline IntrusiveList<Seg> free_[2];  // indexed by Reuse; each ordered by deadline
+  static inline IntrusiveList<Seg> free_[3];  // indexed by Reuse; each ordered by deadline
+  // What free_[huge] holds (guarded by free_lock_).
+  static inline uint32_t huge_cached_ = 0;
+  static inline size_t huge_cached_bytes_ = 0;
+  static void uncache_huge(const Seg* s) {
+    --huge_cached_;
+    huge_cached_bytes_ -= s->mapping_bytes;
+  }
   static inline std::atomic<uint64_t> next_free_purge_ms_{UINT64_MAX};
   static inline std::atomic<uint64_t> last_unmap_ms_{0};    // the last unmapping pass that was not forced
   static inline std::atomic<uint64_t> unmapped_credit_{0};  // what it unmapped, less the mappings since
+  // The thread that released a segment that pass unmapped: mapping anew is regret only for that
+  // thread (a new thread mapping what an exited one left is growth, not regret).
+  static inline std::atomic<uint64_t> last_unmap_released_by_{0};
   static inline SpinLock all_lock_;
   static inline IntrusiveList<Seg, &Seg::all_next, &Seg::all_prev> all_;
 };

@@ -72,5 +72,28 @@ TYPED_TEST(SegmentTest, LargeAlignmentsFindTheirSegment) {
   }
 }
 
+// A freed huge block's mapping waits in the pool's cache for the next huge block it fits (fast
+// build); with guard pages it goes back to the OS at once, so a stale pointer faults.
+TYPED_TEST(SegmentTest, AFreedHugeMappingServesTheNextHugeBlockItFitsUnlessGuarded) {
+  using A = Allocator<TypeParam>;
+  A::collect(true);  // an empty cache: what earlier tests left would fit better
+  void* first = A::malloc(8 * MiB);
+  ASSERT_NE(first, nullptr);
+  Segment<TypeParam>* const segment = segment_of<TypeParam>(first);
+  const uint64_t freed_ms = os_now_ms();
+  A::free(first);
+  void* second = A::malloc(6 * MiB);
+  ASSERT_NE(second, nullptr);
+  const bool delay_passed = os_now_ms() >= freed_ms + options().purge_delay_ms;
+  const bool reused = segment_of<TypeParam>(second) == segment;
+  A::free(second);
+  if (PAGE_GUARD_BYTES<TypeParam> != 0) {  // both blocks freed (the second pushes the first out of any quarantine)
+    EXPECT_EQ(SegmentMap<TypeParam>::lookup(segment), SegmentMap<TypeParam>::UNMAPPED);
+    return;
+  }
+  if (delay_passed) GTEST_SKIP() << "the purge delay passed between the free and the malloc (a loaded machine)";
+  EXPECT_TRUE(reused) << "the 8 MiB mapping was not reused for 6 MiB";
+}
+
 }  // namespace
 }  // namespace hardalloc
