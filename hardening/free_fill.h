@@ -90,7 +90,7 @@ class FreeFill {
   // Two words: the unit of fill and check. Blocks are multiples of 16 bytes, so whole vectors
   // cover them (the first vector's low word is the link).
   using Vec = uint64_t __attribute__((vector_size(16)));
-  static Vec load(const uint8_t* p) {
+  __attribute__((no_sanitize("address"))) static Vec load(const uint8_t* p) {
     Vec v;
     __builtin_memcpy(&v, p, sizeof(v));
     return v;

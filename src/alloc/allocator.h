@@ -360,9 +360,14 @@ class Allocator {
   HA_ALWAYS_INLINE static bool free_plain_block(Seg* s, const uint8_t* block) {
     if (HA_UNLIKELY(SegmentMap<Config>::lookup(s) != SegmentMap<Config>::SEGMENT_START)) return false;
     P* page = s->page_of(block);
-    if (HA_UNLIKELY(!page->in_use || block < page->area)) return false;
-    const size_t index = page->index_of(block);
-    if (HA_UNLIKELY(index >= page->capacity.get() || page->block_at(index) != block)) return false;
+    // The bounds before the division: a racing free of a page going free may see its size 0.
+    const size_t bytes = page->size();
+    if (HA_UNLIKELY(!page->in_use || block < page->area || bytes == 0 ||
+                    block >= page->area + static_cast<size_t>(page->capacity.get()) * bytes))
+      return false;
+    // From `bytes` as read above, not the page again: it may be going free under a racing free.
+    const size_t index = static_cast<size_t>(block - page->area) / bytes;
+    if (HA_UNLIKELY(page->area + index * bytes != block)) return false;
     return s->block_states.set_free(static_cast<size_t>(page - s->pages), index);
   }
 
