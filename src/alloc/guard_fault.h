@@ -42,16 +42,15 @@ class GuardFault {
       return true;
     }
     if (s->kind == SegmentKind::dedicated) {
+      // The guard after the block, which a free segment keeps (Segment::dedicated_guard).
+      const uintptr_t guard = base + s->dedicated_guard;
+      if (s->dedicated_guard == 0 || a < guard || a >= guard + GUARD) return false;
       P* p = &s->pages[0];
-      if (!p->in_use) {  // a free segment keeps its last block's guard (Segment::dedicated_guard)
-        if (s->dedicated_guard == 0 || a < base + s->dedicated_guard || a >= base + s->dedicated_guard + GUARD)
-          return false;
+      if (!p->in_use) {
         kind = ReportKind::write_after_free;
         facts.detail = "an access past the end of a large block freed before, on its guard page";
         return true;
       }
-      const auto end = reinterpret_cast<uintptr_t>(p->area) + p->size();
-      if (a < end || a >= end + GUARD) return false;
       facts.detail = "an access past the end of a huge or over-aligned block (an overflow)";
       describe_block(s, p, p->area, facts);
       return true;

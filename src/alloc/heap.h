@@ -77,8 +77,8 @@ struct Heap {
   // so no fork copies a list that only a thread the child lacks knows about.
   SpinLock collect_lock;
   uint64_t random_state = 0;
-  uint64_t thread_id =
-      0;  // the owning thread's (os_thread_id; 0 for the late heap): heaps are recycled, threads are not
+  // The owning thread's os_thread_id (0 for the late heap): heaps are recycled, threads are not.
+  uint64_t thread_id = 0;
   // In the live list or the free list of heaps (HeapOps, heap_pool_lock_).
   Heap* pool_next = nullptr;
   Heap* pool_prev = nullptr;
@@ -643,7 +643,7 @@ class HeapOps {
   static void enter_purge_queue(H* h, Seg* s) {
     s->purge_deadline_ms = Pool::now_plus_delay();
     s->in_purge_queue = true;
-    h->purge_queue.insert_from_back(s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
+    insert_by_deadline(h->purge_queue, s);
     if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
   }
   static void leave_purge_queue(H* h, Seg* s) {

@@ -134,4 +134,10 @@ HA_ALWAYS_INLINE Segment<Config>* segment_of(const void* p) {
   return reinterpret_cast<Segment<Config>*>(align_down(reinterpret_cast<uintptr_t>(p) - 1, SEGMENT_BYTES));
 }
 
+// Inserts `s` into `list` (a free list or a purge queue), kept ordered by purge_deadline_ms.
+template <class List, class Seg>
+void insert_by_deadline(List& list, Seg* s) {
+  list.insert_from_back(s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
+}
+
 }  // namespace hardalloc

@@ -102,16 +102,15 @@ class SegmentPool {
       // and its page faults. (A large block's request carries the canary's tail, TAIL, past
       // LARGE_BLOCK_MAX.) Plain huge blocks keep exact mappings.
       s = take_free_or_map(Reuse::dedicated, 0);
-      // What an earlier use left committed past this block would stay resident, uncounted,
-      // for as long as the block lives.
-      if (s != nullptr && !s->is_zero) purge_around(s, offset, offset + block_bytes);
     } else {
       const size_t needed = offset + block_bytes + GUARD;
       s = take_huge(needed);
-      if (s != nullptr && !s->is_zero) purge_around(s, offset, offset + block_bytes);  // as above
       if (s == nullptr) s = map_new(needed, SEGMENT_BYTES, 0);
     }
     if (s == nullptr) return nullptr;
+    // A recycled segment: what an earlier use left committed outside this block would stay
+    // resident, uncounted, for as long as the block lives.
+    if (!s->is_zero) purge_around(s, offset, offset + block_bytes);
     s->kind = SegmentKind::dedicated;
     s->page_shift = static_cast<uint8_t>(Seg::page_shift_of(SegmentKind::dedicated));
     s->page_count = 1;
@@ -449,8 +448,7 @@ class SegmentPool {
       ++huge_cached_;
       huge_cached_bytes_ += s->mapping_bytes;
     }
-    free_[static_cast<size_t>(reuse)].insert_from_back(
-        s, [s](const Seg* x) { return x->purge_deadline_ms > s->purge_deadline_ms; });
+    insert_by_deadline(free_[static_cast<size_t>(reuse)], s);
     // relaxed: written under free_lock_; readers only use it as a hint.
     if (s->purge_deadline_ms < next_free_purge_ms_.load(std::memory_order_relaxed)) {
       next_free_purge_ms_.store(s->purge_deadline_ms, std::memory_order_relaxed);  // relaxed: as above
