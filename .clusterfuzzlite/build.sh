@@ -31,11 +31,23 @@ cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DHARDALLOC_FUZZ_ENGINE=libfuzzer -DHA_FUZZ_LINK_ENGINE="$LIB_FUZZING_ENGINE" -DHA_FUZZ_COMPILE_ENGINE= \
   -DHARDALLOC_WERROR=OFF -DHARDALLOC_BUILD_FUZZ=ON -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
-targets=(fuzz_ops ha_fuzz_child ha_fuzz_replay)
+targets=(fuzz_ops ha_fuzz_replay)
 # Captured first: `ninja | grep -q` fails at random under pipefail (FACTS.md).
 ninja_targets=$(ninja -C "$build" -t targets all)
 if grep -q '^fuzz_options:' <<<"$ninja_targets"; then targets+=(fuzz_options); fi
 cmake --build "$build" --target "${targets[@]}"
+
+# ha_fuzz_child, which fuzz_ops starts with an allocator library preloaded, must carry neither a
+# sanitizer runtime (ASan's would replace the library's malloc and report its own checks as the
+# library's crashes) nor calls into libFuzzer's runtime (which only fuzz_ops links), so it is
+# built in a tree of its own without $CFLAGS. Its harness code counts its edges for fuzz_ops
+# (fuzz/engine_coverage.h).
+child_build=$work/child
+cmake -S "$src" -B "$child_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_FLAGS= -DCMAKE_CXX_FLAGS= \
+  -DHARDALLOC_FUZZ_ENGINE=libfuzzer -DHA_FUZZ_COMPILE_ENGINE= \
+  -DHARDALLOC_WERROR=OFF -DHARDALLOC_BUILD_FUZZ=ON -DHARDALLOC_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
+cmake --build "$child_build" --target ha_fuzz_child
 
 mkdir -p "$OUT"
 seeds=$work/seeds
@@ -47,7 +59,7 @@ for fuzzer in fuzz_ops fuzz_options; do
   mkdir -p "$seeds/$fuzzer"
   cp "$src/corpus/$fuzzer"/* "$seeds/$fuzzer/"
 done
-cp "$build/fuzz/ha_fuzz_child" "$OUT/"  # fuzz_ops runs allocator libraries through it
+cp "$child_build/fuzz/ha_fuzz_child" "$OUT/"  # fuzz_ops runs allocator libraries through it
 for trace in "$src"/corpus/regressions/*.trace; do
   # (LLVM_PROFILE_FILE: the coverage build's driver would leave default.profraw in the sources)
   LLVM_PROFILE_FILE=/dev/null "$build/fuzz/ha_fuzz_replay" --to-binary "$trace" "$seeds/fuzz_ops/regression-$(basename "$trace" .trace)"

@@ -281,6 +281,7 @@ void StreamExecution::run_lock_step() {
     const Op& op = stream_.ops[i];
     const unsigned thread_index = op.kind == OpKind::HANDOFF ? op.to_thread : op.thread;
     Observation& observation = result_->observations[i];
+    result_->current_op = i;
     if (op.kind == OpKind::THREAD_END) {
       const bool ends_worker = thread_index != 0 && workers_[thread_index].running;
       stop_worker(thread_index);
@@ -291,6 +292,7 @@ void StreamExecution::run_lock_step() {
       observation = dispatch_to_worker(thread_index, i, &op, nullptr);
     }
   }
+  result_->current_op = NO_OP_INDEX;
 }
 
 // Every heap this stream may use back to the target's clean state: the calling thread's and
@@ -421,6 +423,7 @@ void execute_op_stream(const OpStream& stream, const AllocatorTarget& target, co
                        RunResult* result) {
   result->verdict = Verdict::PASS;
   result->failing_op = NO_OP_INDEX;
+  result->current_op = NO_OP_INDEX;
   result->rule = RuleId::RUNS_TO_THE_END;  // meaningful only when the verdict is not PASS
   result->message[0] = '\0';
   StreamExecution execution(stream, target, config, result);

@@ -134,7 +134,7 @@ bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
   constexpr const char* FLAGS[] = {"0", "1"};
   unsigned reuse = 0;
   if (!read_choice("HARDALLOC_FUZZ_REUSE_CHILD", FLAGS, 2, &reuse, error)) return false;
-  environment.reuse_child = reuse == 1;
+  if (value_of("HARDALLOC_FUZZ_REUSE_CHILD") != nullptr) environment.reuse_child = reuse == 1;
   constexpr const char* MISUSE_MODES[] = {"0", "1", "report"};
   unsigned misuse = 0;
   if (!read_choice("HARDALLOC_FUZZ_MISUSE", MISUSE_MODES, 3, &misuse, error)) return false;

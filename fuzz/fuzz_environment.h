@@ -13,7 +13,8 @@
 //   HARDALLOC_FUZZ_IGNORE        comma-separated finding classes not reported (finding_class.h)
 //   HARDALLOC_FUZZ_MODE          lockstep (default) | free | epochs (executor.h)
 //   HARDALLOC_FUZZ_LIVE_CAP_MB   live requested MiB above which allocations are skipped (64)
-//   HARDALLOC_FUZZ_REUSE_CHILD   0 (default) | 1: a library's child serves many inputs
+//   HARDALLOC_FUZZ_REUSE_CHILD   0 | 1: a library's child serves many inputs; default: the
+//                                tool's own (engines and random streams 1, named files 0)
 //   HARDALLOC_FUZZ_MISUSE        0 (default) | 1: run misuse ops on every target and record what
 //                                it does | report: the target (a hardened library) must report
 //                                each with its KIND (RunConfig)
@@ -24,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "run_result.h"
@@ -39,7 +41,7 @@ struct FuzzEnvironment {
   std::uint32_t ignored_findings = 0;  // FindingClass bits
   ThreadMode thread_mode = ThreadMode::LOCK_STEP;
   std::size_t live_cap_bytes = RunConfig{}.live_cap_bytes;
-  bool reuse_child = false;
+  std::optional<bool> reuse_child;  // not set: the tool's default
   MisuseMode misuse = MisuseMode::OFF;
   int timeout_ms = 20000;
   std::string child_path;  // empty: next to the executable, else the build's copy

@@ -25,7 +25,7 @@ hafuzz::FuzzSession& session() {
     std::string error;
     hafuzz::SessionConfig config;
     std::unique_ptr<hafuzz::FuzzSession> created;
-    if (hafuzz::SessionConfig::from_environment(&config, &error, hafuzz::ENGINE_DIFF_SAMPLE))
+    if (hafuzz::SessionConfig::from_environment(&config, &error, hafuzz::InputSource::GENERATED))
       created = hafuzz::FuzzSession::create(config, &error);
     if (!created) {
       std::fprintf(stderr, "fuzz_ops: error: %s\n", error.c_str());

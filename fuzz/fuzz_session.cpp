@@ -1,5 +1,6 @@
 #include "fuzz_session.h"
 
+#include "engine_coverage.h"
 #include "fuzz_environment.h"
 #include "observation_diff.h"
 #include "op_binary.h"
@@ -18,17 +19,18 @@ std::string describe_failure(const std::string& target_name, const RunResult& re
 
 }  // namespace
 
-bool SessionConfig::from_environment(SessionConfig* out, std::string* error, unsigned default_diff_sample) {
+bool SessionConfig::from_environment(SessionConfig* out, std::string* error, InputSource source) {
   FuzzEnvironment environment;
   if (!read_fuzz_environment(&environment, error)) return false;
   SessionConfig config;
   config.target_spec = environment.target_spec;
   config.second_spec = environment.second_spec;
-  config.diff_sample = environment.diff_sample != 0 ? environment.diff_sample : default_diff_sample;
+  const bool generated = source == InputSource::GENERATED;
+  config.diff_sample = environment.diff_sample != 0 ? environment.diff_sample : generated ? ENGINE_DIFF_SAMPLE : 1;
   config.run.thread_mode = environment.thread_mode;
   config.run.live_cap_bytes = environment.live_cap_bytes;
   config.run.ignored_findings = environment.ignored_findings;
-  config.fresh_process_per_input = !environment.reuse_child;
+  config.fresh_process_per_input = !environment.reuse_child.value_or(generated);
   config.run.record_misuse = environment.misuse != MisuseMode::OFF;
   config.run.misuse_must_be_reported = environment.misuse == MisuseMode::MUST_REPORT;
   *out = config;
@@ -46,6 +48,7 @@ std::unique_ptr<FuzzSession> FuzzSession::create(const SessionConfig& config, st
   }
   session->stream_ = std::make_unique<OpStream>();
   session->target_result_ = std::make_unique<RunResult>();
+  session->earlier_result_ = std::make_unique<RunResult>();
   session->second_result_ = std::make_unique<RunResult>();
   return session;
 }
@@ -60,11 +63,26 @@ std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, b
     return !(ignored_families_ & (1u << static_cast<unsigned>(last_family_)));
   };
   target_->run(data, size_bytes, config_.run, target_result_.get());
+  if constexpr (ENGINE_TAKES_COVERAGE) target_->hand_coverage_to_engine();
   const bool target_failed = target_result_->verdict != Verdict::PASS;
+  std::string not_alone;
+  if (target_failed && target_->fresh_after_failure()) {
+    // The child had served earlier inputs: the input runs again in a fresh one, so that a
+    // finding is the input's own and replays alone. One that does not is still reported (the
+    // allocator broke a promise), saying so.
+    std::swap(target_result_, earlier_result_);
+    target_->run(data, size_bytes, config_.run, target_result_.get());
+    if (target_result_->verdict == Verdict::PASS) {
+      std::swap(target_result_, earlier_result_);
+      not_alone = " (in a child that had run earlier inputs; it does not fail alone)";
+    }
+  }
   RunConfig second_run = config_.run;
   second_run.misuse_must_be_reported = false;  // a promise of the target alone
   if (target_failed && both_targets && second_) second_->run(data, size_bytes, second_run, second_result_.get());
-  if (target_failed) return reported(*target_result_, false) ? describe_failure(target_->name(), *target_result_) : "";
+  if (target_failed) {
+    return reported(*target_result_, false) ? describe_failure(target_->name(), *target_result_) + not_alone : "";
+  }
   if (!second_ || !(both_targets || compared(data, size_bytes))) return {};
   second_->run(data, size_bytes, second_run, second_result_.get());
   if (second_result_->verdict != Verdict::PASS) {

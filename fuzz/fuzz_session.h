@@ -17,6 +17,13 @@
 
 namespace hafuzz {
 
+// Where a session's inputs come from, which sets the defaults of what the environment leaves
+// unset: generated inputs (fuzzing engines, random streams) come by the thousand, so only
+// 1 in ENGINE_DIFF_SAMPLE is compared and a library's child serves many of them (a finding is
+// then run again in a fresh child: FuzzSession::run); a named file is compared and gets a
+// fresh child.
+enum class InputSource : std::uint8_t { NAMED, GENERATED };
+
 // The comparison sample of fuzzing engines and random streams (SessionConfig::diff_sample).
 inline constexpr unsigned ENGINE_DIFF_SAMPLE = 8;
 
@@ -30,9 +37,9 @@ struct SessionConfig {
   RunConfig run;
   bool fresh_process_per_input = true;  // for library targets (make_preload_runner)
 
-  // From the HARDALLOC_FUZZ_* variables (default_diff_sample unless HARDALLOC_FUZZ_DIFF_SAMPLE
-  // is set); returns false and sets *error (one line) when one is malformed or unknown.
-  static bool from_environment(SessionConfig* out, std::string* error, unsigned default_diff_sample = 1);
+  // From the HARDALLOC_FUZZ_* variables, with the defaults of the source where they are unset;
+  // returns false and sets *error (one line) when one is malformed or unknown.
+  static bool from_environment(SessionConfig* out, std::string* error, InputSource source = InputSource::NAMED);
 };
 
 class FuzzSession {
@@ -72,6 +79,7 @@ class FuzzSession {
   std::unique_ptr<TargetRunner> second_;
   std::unique_ptr<OpStream> stream_;
   std::unique_ptr<RunResult> target_result_;
+  std::unique_ptr<RunResult> earlier_result_;  // a failure in a child that had served earlier inputs
   std::unique_ptr<RunResult> second_result_;
   RuleFamily last_family_ = RuleFamily::PROCESS;
   bool last_finding_in_second_ = false;

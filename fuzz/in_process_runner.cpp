@@ -1,3 +1,4 @@
+#include "engine_coverage.h"
 #include "executor.h"
 #include "op_binary.h"
 #include "target_runner.h"
@@ -13,8 +14,16 @@ class InProcessRunner final : public TargetRunner {
   const std::string& name() const override { return name_; }
 
   void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) override {
+    if constexpr (ENGINE_TAKES_COVERAGE) clear_behaviour_counters();
     decode_op_stream(data, size_bytes, stream_.get());
     execute_op_stream(*stream_, target_, config, result);
+  }
+
+  // The behaviour counters are this process's; the engine sees the edges for itself.
+  void hand_coverage_to_engine() const override {
+    std::uint8_t counters[BEHAVIOUR_COUNTERS];
+    copy_behaviour_counters(counters);
+    add_engine_coverage(CoverageSource::BEHAVIOUR, counters, BEHAVIOUR_COUNTERS);
   }
 
  private:

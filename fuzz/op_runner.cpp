@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "behaviour_coverage.h"
 #include "finding_class.h"
 #include "misuse.h"
 #include "pattern.h"
@@ -451,6 +452,7 @@ bool OpRunner::accept_block(unsigned op_index, const Op& op, LiveBlock& block, s
                        overlapped.size_bytes);
     return false;
   }
+  note_block_behaviour(op.kind, block.size_bytes, block.usable_bytes, address);
   return true;
 }
 

@@ -13,10 +13,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "child_channel.h"
+#include "engine_coverage.h"
 #include "fuzz_environment.h"
+#include "op_binary.h"
 #include "rules.h"
 #include "target_runner.h"
 
@@ -96,6 +99,9 @@ class PreloadRunner final : public TargetRunner {
     channel_->input_size_bytes =
         static_cast<std::uint32_t>(size_bytes < CHANNEL_INPUT_BYTES ? size_bytes : CHANNEL_INPUT_BYTES);
     if (channel_->input_size_bytes != 0) std::memcpy(channel_->input, data, channel_->input_size_bytes);
+    // What a child that dies reports (child_channel.h) starts empty, whenever it dies.
+    channel_->result.current_op = NO_OP_INDEX;
+    channel_->crash_stack[0] = '\0';
     const char token = 'r';
     pollfd reply{reply_fd_, POLLIN, 0};
     const bool sent = write(request_fd_, &token, 1) == 1;
@@ -103,7 +109,7 @@ class PreloadRunner final : public TargetRunner {
     char answer = 0;
     if (ready == 0) {
       kill(child_, SIGKILL);
-      finish_with(result, Verdict::HANG, "no answer within HARDALLOC_FUZZ_TIMEOUT_MS=%d ms", timeout_ms_);
+      finish_with(result, Verdict::HANG, " (no answer within HARDALLOC_FUZZ_TIMEOUT_MS=%d ms)", timeout_ms_);
     } else if (read(reply_fd_, &answer, 1) == 1) {
       copy_result(result);
       // After a failure the child's heap may be corrupt.
@@ -111,6 +117,14 @@ class PreloadRunner final : public TargetRunner {
     } else {
       finish_with(result, Verdict::CRASH, "%s", "");
     }
+  }
+
+  bool fresh_after_failure() const override { return !fresh_process_per_input_; }
+
+  // The child's counters, written with its last result (child_channel.h).
+  void hand_coverage_to_engine() const override {
+    add_engine_coverage(CoverageSource::CHILD_EDGES, channel_->edge_counters, channel_->edge_counter_count);
+    add_engine_coverage(CoverageSource::BEHAVIOUR, channel_->behaviour_counters, BEHAVIOUR_COUNTERS);
   }
 
  private:
@@ -174,16 +188,30 @@ class PreloadRunner final : public TargetRunner {
     std::vsnprintf(detail, sizeof detail, format, args);
     va_end(args);
     result->verdict = verdict;
-    result->failing_op = NO_OP_INDEX;
+    // The op the child was running when it died (lock-step mode), so that the finding names it.
+    const unsigned op_index = channel_->result.current_op;
+    result->failing_op = op_index < MAX_OPS ? op_index : NO_OP_INDEX;
     result->rule = RuleId::RUNS_TO_THE_END;
     result->observation_count = 0;
+    std::string message = "child with " + name_;
     if (WIFSIGNALED(status)) {
-      std::snprintf(result->message, RESULT_MESSAGE_BYTES, "child with %s killed by signal %d (%s) %s", name_.c_str(),
-                    WTERMSIG(status), strsignal(WTERMSIG(status)), detail);
+      message += " killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
     } else {
-      std::snprintf(result->message, RESULT_MESSAGE_BYTES, "child with %s exited with status %d %s", name_.c_str(),
-                    WEXITSTATUS(status), detail);
+      message += " exited with status " + std::to_string(WEXITSTATUS(status));
     }
+    if (result->failing_op != NO_OP_INDEX) {
+      // The input is still in the channel: the op is named as a violation names it.
+      auto stream = std::make_unique<OpStream>();
+      decode_op_stream(channel_->input, channel_->input_size_bytes, stream.get());
+      char op_text[RESULT_MESSAGE_BYTES / 4] = "";
+      if (result->failing_op < stream->op_count) format_op(stream->ops[result->failing_op], op_text, sizeof op_text);
+      message += " in op " + std::to_string(result->failing_op) + " (" + op_text + ")";
+    }
+    message += detail;
+    channel_->crash_stack[sizeof channel_->crash_stack - 1] = '\0';
+    if (WIFSIGNALED(status) && channel_->crash_stack[0] != '\0')
+      message += std::string("; stack: ") + channel_->crash_stack;
+    std::snprintf(result->message, RESULT_MESSAGE_BYTES, "%s", message.c_str());
   }
 
   void copy_result(RunResult* result) const {

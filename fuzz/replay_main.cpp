@@ -97,10 +97,10 @@ class Progress {
 
 // Named files are compared with the second target one and all; random streams by sample, as
 // the engines do (fuzz_session.h).
-std::unique_ptr<hafuzz::FuzzSession> open_session(bool quiet, unsigned default_diff_sample = 1) {
+std::unique_ptr<hafuzz::FuzzSession> open_session(bool quiet, hafuzz::InputSource source = hafuzz::InputSource::NAMED) {
   hafuzz::SessionConfig config;
   std::string error;
-  if (!hafuzz::SessionConfig::from_environment(&config, &error, default_diff_sample)) {
+  if (!hafuzz::SessionConfig::from_environment(&config, &error, source)) {
     hafuzz::exit_usage_error(TOOL, error);
   }
   auto session = hafuzz::FuzzSession::create(config, &error);
@@ -191,7 +191,7 @@ int minimize(const std::string& path, const std::string& out_path) {
 }
 
 int run_random(const RandomPlan& plan, bool quiet, bool progress_asked) {
-  auto session = open_session(quiet, hafuzz::ENGINE_DIFF_SAMPLE);
+  auto session = open_session(quiet, hafuzz::InputSource::GENERATED);
   hafuzz::RandomStreams streams(plan.seed, plan.max_bytes);
   Progress progress(progress_asked, plan.seconds);
   std::uint64_t run_count = 0;

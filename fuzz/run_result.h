@@ -73,6 +73,10 @@ struct RunResult {
   unsigned failing_op;  // index of the op that failed, or NO_OP_INDEX
   RuleId rule;          // the row of rules.h that was broken (verdict != PASS)
   char message[RESULT_MESSAGE_BYTES];
+  // In lock-step mode the op being run, else NO_OP_INDEX (before the first op, while the
+  // blocks left are released at the end, in the free-running modes): what a parent reads of
+  // its child's shared result when the child died (preload runner).
+  unsigned current_op;
   unsigned observation_count;  // ops observed, in stream order
   Observation observations[MAX_OPS];
 };

@@ -24,6 +24,12 @@ class TargetRunner {
   // Fills *result. Only out-of-process runners produce CRASH and HANG: in process, a crash
   // of the target is a crash of the harness, which the fuzzing engine records.
   virtual void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) = 0;
+  // Hands the last run's coverage to the fuzzing engine (engine_coverage.h); call it only when
+  // ENGINE_TAKES_COVERAGE, right after run() and before another target runs.
+  virtual void hand_coverage_to_engine() const = 0;
+  // True when the runs so far shared an allocator state that a run after a failure does not
+  // (a library's child that served many inputs is replaced after one fails).
+  virtual bool fresh_after_failure() const { return false; }
 };
 
 std::unique_ptr<TargetRunner> make_in_process_runner(const AllocatorTarget& target);
