@@ -117,7 +117,7 @@ bool read_fuzz_environment(FuzzEnvironment* out, std::string* error) {
   const char* target = value_of("HARDALLOC_FUZZ_TARGET");
   environment.target_spec = target != nullptr ? target : default_target_spec();
   const char* second = value_of("HARDALLOC_FUZZ_DIFF");
-  environment.second_spec = second != nullptr ? second : environment.target_spec == "system" ? "none" : "system";
+  environment.second_spec = second != nullptr ? second : default_second_spec(environment.target_spec);
   if (environment.second_spec == "none") environment.second_spec.clear();
 
   std::uint64_t diff_sample = 0;

@@ -5,8 +5,9 @@
 //
 //   HARDALLOC_FUZZ_TARGET        target under test (target_registry.h); default: hardalloc when
 //                                linked in, else system
-//   HARDALLOC_FUZZ_DIFF          second target to compare with; default system (none when the
-//                                target is system); "none" turns the comparison off
+//   HARDALLOC_FUZZ_DIFF          second target to compare with; default glibc's malloc: system,
+//                                or glibc in sanitizer builds (none when the target is system;
+//                                target_registry.h); "none" turns the comparison off
 //   HARDALLOC_FUZZ_DIFF_SAMPLE   compare 1 input in N with the second target, chosen by a hash
 //                                of the input (a finding replays); default: the tool's own
 //                                (engines and random streams 8, named files 1)

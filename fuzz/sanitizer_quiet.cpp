@@ -7,15 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__SANITIZE_ADDRESS__)  // gcc
-#define HA_FUZZ_QUIET_ASAN 1
-#elif defined(__has_feature)  // clang
-#if __has_feature(address_sanitizer)
-#define HA_FUZZ_QUIET_ASAN 1
-#endif
-#endif
+#include "sanitizer_build.h"
 
-#if HA_FUZZ_QUIET_ASAN
+#if HA_FUZZ_ASAN
 extern "C" {
 void __sanitizer_set_report_fd(void* fd);
 const char* __sanitizer_get_report_path();
@@ -24,7 +18,7 @@ const char* __sanitizer_get_report_path();
 
 namespace hafuzz {
 
-#if HA_FUZZ_QUIET_ASAN
+#if HA_FUZZ_ASAN
 namespace {
 
 // The fd of /dev/null when reports may be redirected, else -1: reports go to stderr (no

@@ -10,27 +10,15 @@
 #include <string_view>
 
 #include "allocator_target.h"
+#include "sanitizer_build.h"
 
 namespace hafuzz {
 namespace {
 
 std::size_t system_usable_size(void* block) { return malloc_usable_size(block); }
 
-#if defined(__SANITIZE_ADDRESS__)  // gcc
-#define HA_FUZZ_MALLOC_IS_ASAN 1
-#elif defined(__has_feature)  // clang
-#if __has_feature(address_sanitizer)
-#define HA_FUZZ_MALLOC_IS_ASAN 1
-#endif
-#endif
-
-#if HA_FUZZ_MALLOC_IS_ASAN
-constexpr std::size_t MAX_ALIGNMENT_BYTES = std::size_t{1} << 26;  // ASan's malloc: see the header
-constexpr bool CALLS_NEW_HANDLER = false;
-#else
-constexpr std::size_t MAX_ALIGNMENT_BYTES = SIZE_MAX;
-constexpr bool CALLS_NEW_HANDLER = true;
-#endif
+constexpr std::size_t MAX_ALIGNMENT_BYTES = MALLOC_IS_ASAN ? std::size_t{1} << 26 : SIZE_MAX;  // ASan's: the header
+constexpr bool CALLS_NEW_HANDLER = !MALLOC_IS_ASAN;
 
 bool aligned_new_is_libstdcxx() {
   void* (*aligned_new)(std::size_t, std::align_val_t, const std::nothrow_t&) noexcept = &::operator new;
