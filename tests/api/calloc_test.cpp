@@ -58,6 +58,32 @@ TEST(Calloc, RecycledMemoryIsZeroed) {
   }
 }
 
+// A large block's segment is recycled for the next large block of another size or offset,
+// whose calloc zeroes only what the last use dirtied: every block after every other must still
+// read as zero throughout, the bytes past and before the last use's block included.
+TEST(Calloc, RecycledSegmentOfAnotherShapeIsZeroed) {
+  struct DirtyShape {
+    std::size_t alignment;  // 0: malloc
+    std::size_t size_bytes;
+  };
+  const DirtyShape dirty_shapes[] = {{0, 3 * MIB}, {0, MIB + 123}, {65536, 2 * MIB}, {262144, MIB + 5}, {0, 9 * MIB}};
+  const std::size_t calloc_sizes[] = {MIB + 123, 2 * MIB, 3 * MIB + 4096, 9 * MIB};
+  for (const DirtyShape& shape : dirty_shapes) {
+    for (const std::size_t size_bytes : calloc_sizes) {
+      void* dirty =
+          shape.alignment != 0 ? ha_aligned_alloc(shape.alignment, shape.size_bytes) : ha_malloc(shape.size_bytes);
+      ASSERT_NE(dirty, nullptr);
+      std::memset(dirty, 0x5a, ha_malloc_usable_size(dirty));
+      ha_free(dirty);
+      void* block = ha_calloc(1, size_bytes);
+      ASSERT_NE(block, nullptr);
+      EXPECT_EQ(first_nonzero(block, size_bytes), size_bytes)
+          << "calloc of " << size_bytes << " after a dirty block of " << shape.size_bytes;
+      ha_free(block);
+    }
+  }
+}
+
 TEST(Calloc, CountTimesSizeIsZeroed) {
   void* dirty = ha_malloc(8000);
   ASSERT_NE(dirty, nullptr);
