@@ -195,13 +195,7 @@ class Allocator {
     if (s == nullptr) return fail_enomem();
     P& page = s->pages[0];
     s->requested_bytes = size;
-    if (zero && !s->is_zero) {
-      // Past dirty_end the segment reads as zero (fresh or purged with MADV_DONTNEED), and its
-      // last use touched nothing outside its own block, purged since (purge_around).
-      const auto area_offset = static_cast<size_t>(page.area - reinterpret_cast<uint8_t*>(s));
-      if (s->dirty_end > area_offset)
-        zero_bytes(page.area, size < s->dirty_end - area_offset ? size : s->dirty_end - area_offset);
-    }
+    if (zero && !s->is_zero) Pool::zero_recycled(s, page.area, size);
     if constexpr (CANARIES) BlockCanary::write(page.area + page.size(), page.area + size);
     return page.area;
   }

@@ -82,6 +82,26 @@ class SegmentPool {
     push_free(s, due_ms);
   }
 
+  // Zeroes [block, block + bytes) of a recycled segment (is_zero false) for calloc. Past
+  // dirty_end it reads as zero already (fresh, or purged with MADV_DONTNEED), and its last use
+  // left nothing outside its own block (purge_around). A dirty range of ZERO_BY_PURGE_MIN_BYTES
+  // or more is purged rather than written, whole pages: a page the last use never touched then
+  // costs no fault now, and one it did costs its fault when used again, as a fresh mapping's
+  // page would (glibc serves such a calloc from a fresh mapping). `block` is page-aligned.
+  static void zero_recycled(Seg* s, uint8_t* block, size_t bytes) {
+    const auto offset = static_cast<size_t>(block - reinterpret_cast<uint8_t*>(s));
+    if (s->dirty_end <= offset) return;
+    const size_t dirty = bytes < s->dirty_end - offset ? bytes : s->dirty_end - offset;
+    constexpr size_t ZERO_BY_PURGE_MIN_BYTES = size_t{1} << 20;
+    if (dirty < ZERO_BY_PURGE_MIN_BYTES) {
+      zero_bytes(block, dirty);
+      return;
+    }
+    const size_t whole_pages = dirty & ~(OS_PAGE_BYTES - 1);
+    os_purge(block, whole_pages);
+    zero_bytes(block + whole_pages, dirty - whole_pages);
+  }
+
   // A dedicated segment for one block of at least `request` bytes whose address is a multiple
   // of `alignment` (a power of two): a recycled segment when header, alignment padding and the
   // block fit one, else a mapping made to fit them. Returns nullptr when the OS refuses or the
