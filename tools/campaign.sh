@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fuzzing campaign: builds the fuzzers, runs them for a given time on N cores (libFuzzer
 # fork-mode workers, AFL++ -M/-S instances), shows progress, merges and minimizes the corpus,
-# turns every distinct crash into a minimized text trace, and prints a summary. Usage: --help.
+# turns every distinct crash into a minimized text trace, and prints a summary. With --sync, the
+# corpora and AFL++ instances live in a directory shared by several machines. Usage: --help.
 set -euo pipefail
 
 usage() {
@@ -9,7 +10,7 @@ usage() {
 usage: tools/campaign.sh --quick [--target LIB.so] [--jobs N] [--ignore CLASS]... [--out DIR]
                          [--build-root DIR] [--no-build]
        tools/campaign.sh [--time SECONDS] [--jobs N] [--no-afl] [--target LIB.so]...
-                         [--ignore CLASS]... [--out DIR] [--build-root DIR] [--no-build]
+                         [--ignore CLASS]... [--out DIR] [--sync DIR] [--build-root DIR] [--no-build]
 
 Builds the fuzzers (cmake presets fuzz and afl), fuzzes, then merges the corpora and turns
 each distinct finding into a minimized text trace.
@@ -32,6 +33,12 @@ each distinct finding into a minimized text trace.
   --out DIR          results (default BUILD_ROOT/campaign/DATE): a log, corpus and crashes
                      per run, build logs, merged/ (the merged corpus per fuzzer), traces/ (one
                      minimized trace per distinct finding, ready for corpus/regressions/)
+  --sync DIR         join or start a campaign shared across machines through DIR (on NFS, or
+                     synced with rsync): each run keeps its corpus in DIR/RUN/corpus (libFuzzer
+                     reads and writes it) and its AFL++ instances in DIR/RUN (afl-fuzz -o), named
+                     HOST_mN / HOST_sN; the first machine's first instance is the -M main, every
+                     other one -S. Created if missing; findings and the summary stay this
+                     machine's own
   --build-root DIR   build trees DIR/fuzz and DIR/afl (default: build)
   --no-build         use the build trees as they are (they must hold the fuzzers)
   -h, --help         this text
@@ -71,6 +78,14 @@ check_library() {
     usage_error "--target $library does not define malloc: not an allocator library"
 }
 
+# A shared sync directory: created if missing, and it must be a writable directory.
+check_sync_dir() {
+  local dir=$1
+  [[ ! -e $dir || -d $dir ]] || usage_error "--sync $dir: not a directory"
+  mkdir -p "$dir" 2>/dev/null || usage_error "--sync $dir: cannot create the directory"
+  [[ -w $dir ]] || usage_error "--sync $dir: not writable"
+}
+
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=600
 jobs=$(nproc)
@@ -80,6 +95,7 @@ do_build=1
 extra_targets=()
 ignored=()
 out=""
+sync=""
 build_root=$root/build
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -91,6 +107,7 @@ while [[ $# -gt 0 ]]; do
     --target) value_of "$1" $# "${2-}"; check_library "$2"; extra_targets+=("$(realpath "$2")"); shift ;;
     --ignore) value_of "$1" $# "${2-}"; ignored+=("$2"); shift ;;
     --out) value_of "$1" $# "${2-}"; out=$2; shift ;;
+    --sync) value_of "$1" $# "${2-}"; check_sync_dir "$2"; sync=$(realpath "$2"); shift ;;
     --build-root) value_of "$1" $# "${2-}"; build_root=$(realpath -m "$2"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage_error "unknown argument '$1' (see --help)" ;;
@@ -183,33 +200,60 @@ done
 turns=$(( (${#runs[@]} + jobs - 1) / jobs ))
 turn_seconds=$(( seconds / turns > 0 ? seconds / turns : 1 ))
 
+# Where a run's corpus and AFL++ output live: under --out, or shared under --sync, where this
+# machine's AFL++ instances are the ones named after its host (AFL++ allows [A-Za-z0-9_-]).
+host=$(hostname -s 2>/dev/null || hostname)
+host=${host//[^A-Za-z0-9_-]/_}
+corpus_dir() { if [[ -n $sync ]]; then echo "$sync/$1/corpus"; else echo "$out/$1/corpus"; fi; }
+afl_out_dir() { if [[ -n $sync ]]; then echo "$sync/$1"; else echo "$out/$1/afl"; fi; }
+own_instances() { if [[ -n $sync ]]; then echo "${host}_"; fi; }
+
+# An AFL++ instance's role: one -M per output directory. Shared, the machine that creates
+# main.host first keeps the main instance, also when it joins again.
+afl_role() {  # output dir, instance
+  local dir=$1 instance=$2
+  if [[ -z $sync ]]; then
+    if [[ $instance == 0 ]]; then echo "-M main"; else echo "-S s$instance"; fi
+    return
+  fi
+  if [[ $instance == 0 ]] && { (set -o noclobber; echo "$host" >"$dir/main.host") 2>/dev/null ||
+                               [[ $(cat "$dir/main.host") == "$host" ]]; }; then
+    echo "-M ${host}_m0"
+  else
+    echo "-S ${host}_s$instance"
+  fi
+}
+
 pids=()
 # libFuzzer in process, restarted after each finding (a failing exit) until the deadline: one
 # process at a time.
-libfuzzer_loop() {  # dir, fuzzer, environment, deadline, instance
-  local dir=$1 fuzzer=$2 environment=$3 deadline=$4 instance=$5 left
+libfuzzer_loop() {  # dir, corpus, fuzzer, environment, deadline, instance
+  local dir=$1 corpus=$2 fuzzer=$3 environment=$4 deadline=$5 instance=$6 left
   local dict=$root/corpus/$fuzzer.dict seeds=$root/corpus/$fuzzer
   cd "$dir" || return
   while left=$(( deadline - $(date +%s) )) && [[ $left -gt 0 ]]; do
     env $environment $ignore_environment "$fuzz_dir/fuzz/$fuzzer" -max_total_time="$left" -timeout=30 \
       -rss_limit_mb=4096 -print_final_stats=1 -dict="$dict" -artifact_prefix="$dir/crashes/" \
-      "$dir/corpus" "$seeds" >>"$dir/log.$instance" 2>&1 && return
+      "$corpus" "$seeds" >>"$dir/log.$instance" 2>&1 && return
   done
 }
 
 start_run() {
   local name=$1 engine=$2 fuzzer=$3 instances=$4 environment=$5
-  local dir=$out/$name instance
-  mkdir -p "$dir/corpus" "$dir/crashes"
+  local dir=$out/$name instance afl_out
+  afl_out=$(afl_out_dir "$name")
+  mkdir -p "$dir/crashes" "$(corpus_dir "$name")"
+  [[ $engine == afl ]] && mkdir -p "$afl_out"
   local seeds=$root/corpus/$fuzzer dict=$root/corpus/$fuzzer.dict
   for ((instance = 0; instance < instances; ++instance)); do
     if [[ $engine == libfuzzer ]]; then
-      libfuzzer_loop "$dir" "$fuzzer" "$environment" $(( $(date +%s) + turn_seconds )) "$instance" &
+      libfuzzer_loop "$dir" "$(corpus_dir "$name")" "$fuzzer" "$environment" $(( $(date +%s) + turn_seconds )) "$instance" &
     else
-      local role="-S s$instance"
-      [[ $instance == 0 ]] && role="-M main"
-      (env $environment $ignore_environment AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 \
-         AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 afl-fuzz $role -i "$seeds" -o "$dir/afl" \
+      local role
+      role=$(afl_role "$afl_out" "$instance")
+      # AFL_AUTORESUME: an instance joining a shared directory again resumes its own queue.
+      (env $environment $ignore_environment AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
+         AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1 afl-fuzz $role -i "$seeds" -o "$afl_out" \
          -x "$dict" -V "$turn_seconds" -t 30000 -m none -- "$afl_dir/fuzz/$fuzzer" >"$dir/log.$instance" 2>&1) &
     fi
     pids+=($!)
@@ -220,8 +264,11 @@ start_run() {
 # libFuzzer process (the last "#N" before each restart) or AFL++ instance.
 run_status() {
   local name=$1 engine=$2
-  local dir=$out/$name crashes
-  crashes=$(find "$dir" -path '*crashes/*' -type f ! -name README.txt 2>/dev/null | wc -l)
+  local dir=$out/$name crashes crash_dirs=("$out/$name") afl_crashes
+  for afl_crashes in "$(afl_out_dir "$name")/$(own_instances)"*/crashes; do
+    [[ -d $afl_crashes ]] && crash_dirs+=("$afl_crashes")
+  done
+  crashes=$(find "${crash_dirs[@]}" -path '*crashes/*' -type f ! -name README.txt | sort -u | wc -l)
   if [[ $engine == libfuzzer ]]; then
     cat "$dir"/log.* 2>/dev/null | awk -v crashes="$crashes" -v seconds="$turn_seconds" '
       /^INFO: Seed:/ { total += last; last = 0 }
@@ -230,7 +277,7 @@ run_status() {
       END { print total + last, seconds, cov + 0, crashes }'
   else
     local execs=0 coverage=0 stats
-    for stats in "$dir"/afl/*/fuzzer_stats; do
+    for stats in "$(afl_out_dir "$name")/$(own_instances)"*/fuzzer_stats; do
       [[ -f $stats ]] || continue
       execs=$(( execs + $(awk '/^execs_done/ {print $3}' "$stats") ))
       coverage=$(awk '/^bitmap_cvg/ {print $3}' "$stats")
@@ -281,8 +328,8 @@ for fuzzer in "${merged_fuzzers[@]}"; do
   for run in "${runs[@]}"; do
     IFS='|' read -r name engine run_fuzzer _ _ <<<"$run"
     [[ $run_fuzzer == "$fuzzer" ]] || continue
-    [[ -d $out/$name/corpus ]] && inputs+=("$out/$name/corpus")
-    for queue in "$out/$name"/afl/*/queue; do [[ -d $queue ]] && inputs+=("$queue"); done
+    [[ -d $(corpus_dir "$name") ]] && inputs+=("$(corpus_dir "$name")")
+    for queue in "$(afl_out_dir "$name")"/*/queue; do [[ -d $queue ]] && inputs+=("$queue"); done
   done
   [[ ${#inputs[@]} -gt 0 ]] || continue
   mkdir -p "$out/merged/$fuzzer"
@@ -320,7 +367,7 @@ for run in "${runs[@]}"; do
   findings_of[$name]=0
   replay=$fuzz_dir/fuzz/ha_fuzz_replay  # a finding replays in the build that found it
   [[ $engine == afl ]] && replay=$afl_dir/fuzz/ha_fuzz_replay
-  crash_files=("$out/$name"/crashes/* "$out/$name"/afl/*/crashes/id:*)
+  crash_files=("$out/$name"/crashes/* "$(afl_out_dir "$name")/$(own_instances)"*/crashes/id:*)
   for crash in "${crash_files[@]}"; do
     [[ -f $crash ]] || continue
     if [[ $fuzzer == fuzz_ops ]]; then
@@ -367,7 +414,7 @@ declare -A engine_execs engine_seconds
 for run in "${runs[@]}"; do
   IFS='|' read -r name engine fuzzer instances _ <<<"$run"
   read -r execs run_seconds coverage _ <<<"$(run_status "$name" "$engine")"
-  corpus=${merged_count[$fuzzer]:-$(ls "$out/$name/corpus" 2>/dev/null | wc -l)}
+  corpus=${merged_count[$fuzzer]:-$(ls "$(corpus_dir "$name")" 2>/dev/null | wc -l)}
   printf '%-22s %-10s %-12s %9s %10s %10s %10s %10s %9s\n' "$name" "$engine" "$fuzzer" "$instances" "$execs" \
     "$(( execs / run_seconds ))" "$coverage" "$corpus" "${findings_of[$name]}"
   engine_execs[$engine]=$(( ${engine_execs[$engine]:-0} + execs ))

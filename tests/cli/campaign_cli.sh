@@ -22,6 +22,8 @@ expect_usage_error '--target /nonexistent.so: No such file or directory' "$campa
 expect_usage_error 'does not define malloc: not an allocator library' "$campaign" --target "$libz"
 expect_usage_error "--target .*: not a readable file" "$campaign" --target "$root"
 expect_usage_error "unknown argument '--bogus'" "$campaign" --bogus
+expect_usage_error '--sync needs a value' "$campaign" --sync
+expect_usage_error "--sync $campaign: not a directory" "$campaign" --sync "$campaign"
 expect_usage_error "--no-build: .*fuzz_ops is not built" \
   "$campaign" --quick --no-build --build-root "$cli_scratch/empty" --out "$cli_scratch/empty-out"
 
@@ -77,6 +79,36 @@ if [[ $(grep '^HARDALLOC_FUZZ_TARGET=' "$cli_scratch/one-target" | sort -u) == "
   cli_pass "--quick --target fuzzes that library alone"
 else
   cli_fail "--quick --target fuzzes that library alone"
+fi
+# --sync: two machines (stand-ins for hostname and afl-fuzz) share one directory. The first
+# one's AFL++ instance is the main, the second's a secondary; libFuzzer's corpus is shared too.
+mkdir -p "$fake/afl/fuzz"
+cp "$fake/fuzz/fuzz/fuzz_ops" "$fake/fuzz/fuzz/ha_fuzz_replay" "$fake/afl/fuzz/"
+for machine in machine-a machine.b; do
+  mkdir -p "$cli_scratch/bin-$machine"
+  printf '#!/bin/sh\necho %s\n' "$machine" >"$cli_scratch/bin-$machine/hostname"
+  cat >"$cli_scratch/bin-$machine/afl-fuzz" <<'STUB'
+#!/usr/bin/env bash
+echo "$*" >>"$CAMPAIGN_TEST_AFL"
+while [[ $# -gt 0 ]]; do
+  case $1 in -M|-S) name=$2 ;; -o) out=$2 ;; esac
+  shift
+done
+mkdir -p "$out/$name/queue"
+echo 'execs_done        : 5' >"$out/$name/fuzzer_stats"
+STUB
+  chmod +x "$cli_scratch/bin-$machine/hostname" "$cli_scratch/bin-$machine/afl-fuzz"
+  expect_status 0 '^no findings$' env PATH="$cli_scratch/bin-$machine:$PATH" CAMPAIGN_TEST_AFL="$cli_scratch/afl-args" \
+    "$campaign" --time 2 --jobs 2 --sync "$cli_scratch/sync" --no-build --build-root "$fake" \
+    --out "$cli_scratch/sync-$machine"
+done
+cli_checks=$((cli_checks + 1))
+roles=$(sed -E 's/.*(-[MS] [^ ]+) .* -o ([^ ]+) .*/\1 \2/' "$cli_scratch/afl-args" | tr '\n' ';')
+if [[ $roles == "-M machine-a_m0 $cli_scratch/sync/ops-hardalloc-afl;-S machine_b_s0 $cli_scratch/sync/ops-hardalloc-afl;" &&
+      -d $cli_scratch/sync/ops-hardalloc/corpus ]]; then
+  cli_pass "--sync: one -M and one -S in the shared directory, libFuzzer's corpus there"
+else
+  cli_fail "--sync: one -M and one -S in the shared directory, libFuzzer's corpus there (got: $roles)"
 fi
 expect_status 1 'finding in ops-hardalloc' \
   env CAMPAIGN_TEST_FINDING=1 "$campaign" --quick --no-build --build-root "$fake" --out "$cli_scratch/found"
