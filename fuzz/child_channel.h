@@ -32,7 +32,10 @@ struct ChildChannel {
   std::uint8_t input[CHANNEL_INPUT_BYTES];
   RunResult result;
   // The run's counters: the child's harness code's edges (libFuzzer builds instrument it;
-  // edge_counter_count is 0 elsewhere) and the allocator's behaviour (behaviour_coverage.h).
+  // edge_counter_count is 0 elsewhere) and the allocator's behaviour (behaviour_coverage.h),
+  // valid when coverage_published (cleared by the parent before each run: a child that died
+  // left the previous run's).
+  bool coverage_published;
   std::uint32_t edge_counter_count;
   std::uint8_t edge_counters[CHILD_EDGE_COUNTERS];
   std::uint8_t behaviour_counters[BEHAVIOUR_COUNTERS];

@@ -50,6 +50,7 @@ void publish_coverage(hafuzz::ChildChannel* channel) {
   }
   channel->edge_counter_count = static_cast<std::uint32_t>(count);
   hafuzz::copy_behaviour_counters(channel->behaviour_counters);
+  channel->coverage_published = true;
 }
 
 // Reads a file descriptor (decimal digits, below 2^20) and the separator after it: `end` for

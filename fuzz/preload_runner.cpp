@@ -102,6 +102,7 @@ class PreloadRunner final : public TargetRunner {
     // What a child that dies reports (child_channel.h) starts empty, whenever it dies.
     channel_->result.current_op = NO_OP_INDEX;
     channel_->crash_stack[0] = '\0';
+    channel_->coverage_published = false;
     const char token = 'r';
     pollfd reply{reply_fd_, POLLIN, 0};
     const bool sent = write(request_fd_, &token, 1) == 1;
@@ -121,8 +122,10 @@ class PreloadRunner final : public TargetRunner {
 
   bool fresh_after_failure() const override { return !fresh_process_per_input_; }
 
-  // The child's counters, written with its last result (child_channel.h).
+  // The child's counters, written with its last result (child_channel.h); none from a child
+  // that died.
   void hand_coverage_to_engine() const override {
+    if (!channel_->coverage_published) return;
     add_engine_coverage(CoverageSource::CHILD_EDGES, channel_->edge_counters, channel_->edge_counter_count);
     add_engine_coverage(CoverageSource::BEHAVIOUR, channel_->behaviour_counters, BEHAVIOUR_COUNTERS);
   }
