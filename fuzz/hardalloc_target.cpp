@@ -10,10 +10,12 @@
 
 namespace hafuzz {
 
-// The target of the prefixed API whose names start with `prefix`. Its reset gives the calling
-// thread's free blocks (and the hardened build's quarantine) back to their pages, and every empty
-// page and cached segment back to the OS: the next input finds the heap as a fresh process would,
-// not as the previous input and the purge timer left it. (Lock-step workers reset too.)
+// The target of the prefixed API whose names start with `prefix`. Its reset, collect(0), gives
+// the calling thread's free blocks (and the hardened build's quarantine) back to their pages,
+// so the next input does not meet the previous one's free lists; empty pages and free segments
+// go back to the OS after the purge delay, by the clock (a forced collect here would map and
+// poison them anew for every input: docs/fuzzing.md, "A clean allocator per input"). Lock-step
+// workers reset too.
 #define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse)                                          \
   AllocatorTarget {                                                                                       \
     label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
