@@ -28,7 +28,7 @@ constexpr struct {
   Mutation mutation;
   unsigned weight;
 } MUTATION_WEIGHTS[] = {
-    {Mutation::FRESH_STREAM, 3}, {Mutation::INSERT_RUN, 2},     {Mutation::CHANGE_OPERAND, 3},
+    {Mutation::FRESH_STREAM, 6}, {Mutation::INSERT_RUN, 2},     {Mutation::CHANGE_OPERAND, 3},
     {Mutation::DELETE_SPAN, 1},  {Mutation::DUPLICATE_SPAN, 1}, {Mutation::BYTES, 2},
 };
 
