@@ -150,8 +150,12 @@ TEST_F(OpMutatorTest, OperandChangesKeepUnreadOperandsZero) {
     for (unsigned i = 0; i < decoded->op_count; ++i) {
       const Op& op = decoded->ops[i];
       const std::uint8_t fields = op_info(op.kind).fields;
-      if (!(fields & FIELD_COUNT)) ASSERT_EQ(op.count, 0u) << "seed " << seed;
-      if (!(fields & FIELD_ALIGN)) ASSERT_EQ(op.align, 0u) << "seed " << seed;
+      if (!(fields & FIELD_COUNT)) {
+        ASSERT_EQ(op.count, 0u) << "seed " << seed;
+      }
+      if (!(fields & FIELD_ALIGN)) {
+        ASSERT_EQ(op.align, 0u) << "seed " << seed;
+      }
       if (op.slot == 63 && op.size == 12345 && op.kind != OpKind::MALLOC) ++kinds_changed;
     }
   }
