@@ -32,7 +32,8 @@ constexpr struct {
     {Mutation::DELETE_SPAN, 1},  {Mutation::DUPLICATE_SPAN, 1}, {Mutation::BYTES, 2},
 };
 
-enum class Operand { SIZE, COUNT, ALIGN, SLOT, THREAD, KIND, THREAD_COUNT, COUNT_ };
+enum class Operand { SIZE, COUNT, ALIGN, SLOT, THREAD, KIND, THREAD_COUNT };
+constexpr unsigned OPERAND_CHOICES = static_cast<unsigned>(Operand::THREAD_COUNT) + 1;
 
 constexpr OpKind ALLOCATING_KINDS[] = {
     OpKind::MALLOC,         OpKind::CALLOC,      OpKind::REALLOC,     OpKind::REALLOCARRAY, OpKind::ALIGNED_ALLOC,
@@ -63,11 +64,12 @@ class Mutator {
       if (pick < entry.weight) return entry.mutation;
       pick -= entry.weight;
     }
-    return Mutation::FRESH_STREAM;
+    return Mutation::FRESH_STREAM;  // not reached: pick < total
   }
 
   void fresh_stream(std::size_t max_size, OpStream* stream) {
-    generate_swarm_stream(random_, static_cast<unsigned>(1 + below(max_size / SWARM_BYTES_PER_OP + 1)), stream);
+    const std::size_t op_count = 1 + below(max_size / SWARM_BYTES_PER_OP + 1);
+    generate_swarm_stream(random_, static_cast<unsigned>(std::min<std::size_t>(op_count, MAX_OPS)), stream);
   }
 
   // Ops from a stream of their own configuration, their threads reduced to the stream's.
@@ -96,7 +98,7 @@ class Mutator {
     Op& op = stream->ops[below(stream->op_count)];
     const std::uint8_t fields = op_info(op.kind).fields;
     for (;;) {
-      switch (static_cast<Operand>(below(static_cast<unsigned>(Operand::COUNT_)))) {
+      switch (static_cast<Operand>(below(OPERAND_CHOICES))) {
         case Operand::SIZE:
           if (!(fields & FIELD_SIZE)) continue;
           op.size = nearby_size(op.size);
@@ -125,8 +127,6 @@ class Mutator {
         case Operand::THREAD_COUNT:
           change_thread_count(stream);
           return;
-        case Operand::COUNT_:
-          break;
       }
     }
   }
@@ -231,14 +231,12 @@ std::size_t mutate_op_stream(std::uint8_t* data, std::size_t size, std::size_t m
   OpStream* stream = &scratch().first;
   size = std::min(size, max_size);
   Mutation mutation = mutator.choose_mutation(byte_mutator != nullptr);
-  if (mutation == Mutation::BYTES) {
-    size = byte_mutator(data, size, max_size);
-    decode_op_stream(data, size, stream);
-    return encode_to_fit(stream, data, max_size);
-  }
+  if (mutation == Mutation::BYTES) size = byte_mutator(data, size, max_size);
   decode_op_stream(data, size, stream);
   // An empty stream has no op to change or span to take: it grows instead.
-  if (stream->op_count == 0 && mutation != Mutation::FRESH_STREAM) mutation = Mutation::INSERT_RUN;
+  if (stream->op_count == 0 && mutation != Mutation::FRESH_STREAM && mutation != Mutation::BYTES) {
+    mutation = Mutation::INSERT_RUN;
+  }
   switch (mutation) {
     case Mutation::FRESH_STREAM:
       mutator.fresh_stream(max_size, stream);
@@ -255,7 +253,7 @@ std::size_t mutate_op_stream(std::uint8_t* data, std::size_t size, std::size_t m
     case Mutation::DUPLICATE_SPAN:
       mutator.duplicate_span(stream);
       break;
-    case Mutation::BYTES:
+    case Mutation::BYTES:  // done before decoding
       break;
   }
   return encode_to_fit(stream, data, max_size);
