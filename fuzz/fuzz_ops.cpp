@@ -1,7 +1,7 @@
 // fuzz_ops: the op-stream fuzz target (libFuzzer; AFL++ through afl_main.cpp). Each input is a
 // binary op stream run through a FuzzSession configured from the environment
 // (HARDALLOC_FUZZ_TARGET, HARDALLOC_FUZZ_DIFF, ...); a finding is printed and aborts, so the
-// engine keeps the input.
+// engine keeps the input. libFuzzer mutates inputs op by op (op_mutator.h).
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -9,6 +9,7 @@
 
 #include "engine_arguments.h"
 #include "fuzz_session.h"
+#include "op_mutator.h"
 
 namespace {
 
@@ -54,4 +55,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   return 0;
+}
+
+// libFuzzer's byte-level mutator, weak: the AFL++ build (afl_main.cpp) has none and never calls
+// the two hooks below, which then mutate op by op only.
+extern "C" __attribute__((weak)) std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
+                                                              std::size_t max_size);
+
+extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                                               unsigned int seed) {
+  return hafuzz::mutate_op_stream(data, size, max_size, seed, LLVMFuzzerMutate);
+}
+
+extern "C" std::size_t LLVMFuzzerCustomCrossOver(const std::uint8_t* first, std::size_t first_size,
+                                                 const std::uint8_t* second, std::size_t second_size, std::uint8_t* out,
+                                                 std::size_t max_out_size, unsigned int seed) {
+  return hafuzz::cross_over_op_streams(first, first_size, second, second_size, out, max_out_size, seed);
 }

@@ -150,12 +150,13 @@ if [[ $do_build == 1 ]]; then
     build fuzz "$fuzz_dir" fuzz_options
   fi
   if [[ $use_afl == 1 ]]; then
-    build afl "$afl_dir" fuzz_ops ha_fuzz_child ha_fuzz_replay
+    build afl "$afl_dir" fuzz_ops ha_fuzz_child ha_fuzz_replay ha_afl_op_mutator
   fi
 else
   require_built "$fuzz_dir/fuzz/fuzz_ops" "$fuzz_dir/fuzz/ha_fuzz_replay"
   [[ -x $fuzz_dir/fuzz/fuzz_options ]] && have_options=1
-  [[ $use_afl == 1 ]] && require_built "$afl_dir/fuzz/fuzz_ops" "$afl_dir/fuzz/ha_fuzz_replay"
+  [[ $use_afl == 1 ]] && require_built "$afl_dir/fuzz/fuzz_ops" "$afl_dir/fuzz/ha_fuzz_replay" \
+    "$afl_dir/fuzz/libha_afl_op_mutator.so"
 fi
 
 # Every run gets the ignored classes; the fuzzers' own reader checks the names.
@@ -249,10 +250,12 @@ start_run() {
     if [[ $engine == libfuzzer ]]; then
       libfuzzer_loop "$dir" "$(corpus_dir "$name")" "$fuzzer" "$environment" $(( $(date +%s) + turn_seconds )) "$instance" &
     else
-      local role
+      local role mutator=""
       role=$(afl_role "$afl_out" "$instance")
+      # fuzz_ops inputs are op streams: AFL++ mutates them op by op as well (fuzz/op_mutator.h).
+      [[ $fuzzer == fuzz_ops ]] && mutator="AFL_CUSTOM_MUTATOR_LIBRARY=$afl_dir/fuzz/libha_afl_op_mutator.so"
       # AFL_AUTORESUME: an instance joining a shared directory again resumes its own queue.
-      (env $environment $ignore_environment AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
+      (env $environment $ignore_environment $mutator AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
          AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1 afl-fuzz $role -i "$seeds" -o "$afl_out" \
          -x "$dict" -V "$turn_seconds" -t 30000 -m none -- "$afl_dir/fuzz/$fuzzer" >"$dir/log.$instance" 2>&1) &
     fi
