@@ -218,6 +218,7 @@ struct alignas(128) Page {
     if (count == 0) count = 1;
     if (count > reserved - capacity.get()) count = reserved - capacity.get();
     uint8_t* first = area + static_cast<size_t>(capacity.get()) * bytes;
+    const bool reads_zero = area_is_zero && os_purge_reads_zero();  // a refused purge left old bytes
     if constexpr (FILLED) {
       for (uint32_t i = 0; i < count; ++i) FreeFill::fill(first + i * bytes, bytes);
     }
@@ -230,10 +231,10 @@ struct alignas(128) Page {
       }
       // The last link is null: on memory that still reads as zero, a plain link needs no store, so
       // a large block is not touched before the program touches it.
-      if (!area_is_zero || Codec::encode(0, block, keys) != 0) store_link(block, Codec::encode(0, block, keys));
+      if (!reads_zero || Codec::encode(0, block, keys) != 0) store_link(block, Codec::encode(0, block, keys));
       free = first;
     }
-    free_is_zero = area_is_zero && !FILLED;
+    free_is_zero = reads_zero && !FILLED;
     capacity.add(count);
   }
 

@@ -89,6 +89,10 @@ class SegmentPool {
   // costs no fault now, and one it did costs its fault when used again, as a fresh mapping's
   // page would (glibc serves such a calloc from a fresh mapping). `block` is page-aligned.
   static void zero_recycled(Seg* s, uint8_t* block, size_t bytes) {
+    if (!os_purge_reads_zero()) {  // a refused purge: neither dirty_end nor a purge can be trusted
+      zero_bytes(block, bytes);
+      return;
+    }
     const auto offset = static_cast<size_t>(block - reinterpret_cast<uint8_t*>(s));
     if (s->dirty_end <= offset) return;
     const size_t dirty = bytes < s->dirty_end - offset ? bytes : s->dirty_end - offset;
@@ -98,7 +102,7 @@ class SegmentPool {
       return;
     }
     const size_t whole_pages = dirty & ~(OS_PAGE_BYTES - 1);
-    os_purge(block, whole_pages);
+    if (!os_purge(block, whole_pages)) zero_bytes(block, whole_pages);
     zero_bytes(block + whole_pages, dirty - whole_pages);
   }
 

@@ -23,8 +23,12 @@ void os_unmap(void* addr, size_t bytes);
 // nullptr (the old mapping then stays as it was).
 void* os_remap_aligned(void* old, size_t old_bytes, size_t new_bytes, size_t alignment);
 // Returns the physical memory behind the range to the OS; the range stays mapped and reads as
-// zero afterwards.
-void os_purge(void* addr, size_t bytes);
+// zero afterwards, unless the OS refused (locked memory: mlock, mlockall): then it returns
+// false, the range keeps its contents and os_purge_reads_zero() is false from then on.
+bool os_purge(void* addr, size_t bytes);
+// Whether every purge so far zeroed its range. calloc trusts memory that was purged, or never
+// touched since, to read as zero only while this holds; once false it writes its zeros.
+bool os_purge_reads_zero();
 // Makes the range inaccessible (guard pages), or accessible again.
 bool os_protect(void* addr, size_t bytes);
 bool os_unprotect(void* addr, size_t bytes);

@@ -117,13 +117,23 @@ void* os_remap_aligned(void* old, size_t old_bytes, size_t new_bytes, size_t ali
   return moved;
 }
 
-void os_purge(void* addr, size_t bytes) {
+namespace {
+// Sticky. relaxed: a purge and the calloc that relies on it meet through the lock that hands
+// the purged memory over (the segment pool's, or a page's owner thread), which orders this too.
+std::atomic<bool> g_purge_failed{false};
+}  // namespace
+
+bool os_purge(void* addr, size_t bytes) {
   const int saved_errno = errno;
   // MADV_DONTNEED rather than MADV_FREE: RSS drops at once, and the range reads as zero, which
   // lets calloc skip zeroing purged memory.
-  madvise(addr, bytes, MADV_DONTNEED);
+  const bool purged = madvise(addr, bytes, MADV_DONTNEED) == 0;
+  if (!purged) g_purge_failed.store(true, std::memory_order_relaxed);
   errno = saved_errno;
+  return purged;
 }
+
+bool os_purge_reads_zero() { return !g_purge_failed.load(std::memory_order_relaxed); }
 
 bool os_protect(void* addr, size_t bytes) {
   const int saved_errno = errno;
