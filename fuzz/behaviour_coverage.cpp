@@ -20,7 +20,10 @@ unsigned log2_bucket(std::size_t value) {
 
 void note_block_behaviour(OpKind kind, std::size_t request_bytes, std::size_t usable_bytes, std::uintptr_t address) {
   constexpr unsigned PAGE_ALIGNMENT_LOG2 = 12;
-  const unsigned alignment_log2 = address == 0
+  // Only for an aligned request: a plain small block's alignment follows its index in its page,
+  // which the earlier inputs' heap state chooses.
+  const unsigned alignment_log2 = !takes_alignment(kind) ? 0
+                                  : address == 0
                                       ? PAGE_ALIGNMENT_LOG2
                                       : std::min(static_cast<unsigned>(std::countr_zero(address)), PAGE_ALIGNMENT_LOG2);
   std::uint64_t key = static_cast<std::uint64_t>(kind);

@@ -3,7 +3,8 @@
 // glibc, any target built without instrumentation).
 //
 // Every block the shadow model accepts hits the counter of (op kind, log2 of the request, log2
-// of the slack between the usable size and the request, the address's alignment up to a page).
+// of the slack between the usable size and the request, and for an aligned request the
+// address's alignment up to a page).
 // The slack is how an allocator shows its size classes, so an input that reaches a new class,
 // or a class's new boundary, reaches a new counter; and an engine that buckets hit counts, as
 // libFuzzer does (1, 2, 3, 4-7, ... 128+), also keeps inputs that go deeper into one class (a

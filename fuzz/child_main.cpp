@@ -113,8 +113,16 @@ void install_fatal_signal_handlers() {
   action.sa_handler = on_fatal_signal;
   action.sa_flags = SA_ONSTACK | SA_RESETHAND;
   sigemptyset(&action.sa_mask);
-  for (const int signal_number : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP})
-    sigaction(signal_number, &action, nullptr);
+  // Only where the default action stands: the preloaded library's constructors ran first, and
+  // a handler of its own (libhardalloc-hardened.so's guard-page fault handler) must stay, since
+  // what it reports is what is being tested.
+  for (const int signal_number : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP}) {
+    struct sigaction current {};
+    if (sigaction(signal_number, nullptr, &current) == 0 && !(current.sa_flags & SA_SIGINFO) &&
+        current.sa_handler == SIG_DFL) {
+      sigaction(signal_number, &action, nullptr);
+    }
+  }
 }
 
 }  // namespace
@@ -122,6 +130,9 @@ void install_fatal_signal_handlers() {
 // Called by the constructor of each module built with -fsanitize-coverage=inline-8bit-counters
 // (the sanitizer coverage interface, clang's SanitizerCoverage documentation).
 extern "C" void __sanitizer_cov_8bit_counters_init(std::uint8_t* begin, std::uint8_t* end) {
+  for (unsigned i = 0; i < g_region_count; ++i) {
+    if (g_regions[i].begin == begin) return;  // a module announced twice counts once
+  }
   if (g_region_count < MAX_COUNTER_REGIONS && begin < end) g_regions[g_region_count++] = {begin, end};
 }
 

@@ -18,12 +18,13 @@ namespace hafuzz {
 // Defined by fuzz/CMakeLists.txt in libFuzzer builds.
 inline constexpr bool ENGINE_TAKES_COVERAGE = HA_FUZZ_LIBFUZZER_COVERAGE;
 
-// Where each kind of counter lands among the extra counters; a child's edges beyond their
-// share are folded onto it (an index modulo the share), as libFuzzer folds its own table.
+// Which share of the extra counters: CHILD_EDGE_COUNTERS for a child's edges, then
+// BEHAVIOUR_COUNTERS.
 enum class CoverageSource : std::uint8_t { CHILD_EDGES, BEHAVIOUR };
 
 // Adds counters[0, count) to the engine's extra counters of `source` (saturating at 255);
-// callers skip it unless ENGINE_TAKES_COVERAGE.
+// counters beyond the share are left out (the child never sends more). Callers skip it unless
+// ENGINE_TAKES_COVERAGE.
 void add_engine_coverage(CoverageSource source, const std::uint8_t* counters, std::size_t count);
 
 }  // namespace hafuzz

@@ -66,10 +66,11 @@ std::string FuzzSession::run(const std::uint8_t* data, std::size_t size_bytes, b
   if constexpr (ENGINE_TAKES_COVERAGE) target_->hand_coverage_to_engine();
   const bool target_failed = target_result_->verdict != Verdict::PASS;
   std::string not_alone;
-  if (target_failed && target_->fresh_after_failure()) {
+  if (target_failed && target_result_->verdict != Verdict::HANG && target_->fresh_after_failure()) {
     // The child had served earlier inputs: the input runs again in a fresh one, so that a
     // finding is the input's own and replays alone. One that does not is still reported (the
-    // allocator broke a promise), saying so.
+    // allocator broke a promise), saying so. Not a hang: a second timeout would outlast the
+    // engine's own, which would then lose the finding.
     std::swap(target_result_, earlier_result_);
     target_->run(data, size_bytes, config_.run, target_result_.get());
     if (target_result_->verdict == Verdict::PASS) {

@@ -123,7 +123,9 @@ ExpectedReport expected_report(OpKind kind) {
     case OpKind::WRONG_SIZE_FREE:
       return {"size-mismatch", nullptr};
     case OpKind::WRITE_AFTER_FREE:
-      return {"write-after-free", "use-after-free-write"};
+      // A freed block in the guarded pool faults at once, at the stray write's read of the byte
+      // it changes (stray_write), which the fault handler names a read.
+      return {"write-after-free", "use-after-free-read"};
     case OpKind::OVERFLOW:
       return {"overflow", "guard-page-fault"};  // past a page's last block: its guard page
     default:

@@ -2,6 +2,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +95,11 @@ class PreloadRunner final : public TargetRunner {
   }
 
   void run(const std::uint8_t* data, std::size_t size_bytes, const RunConfig& config, RunResult* result) override {
-    if (child_ < 0) start_child();
+    if (child_ < 0) {
+      start_child();
+      inputs_in_child_ = 0;
+    }
+    ++inputs_in_child_;
     channel_->config = config;
     channel_->input_size_bytes =
         static_cast<std::uint32_t>(size_bytes < CHANNEL_INPUT_BYTES ? size_bytes : CHANNEL_INPUT_BYTES);
@@ -120,7 +125,8 @@ class PreloadRunner final : public TargetRunner {
     }
   }
 
-  bool fresh_after_failure() const override { return !fresh_process_per_input_; }
+  // The failed child had run inputs before this one (it is replaced after a failure).
+  bool fresh_after_failure() const override { return inputs_in_child_ > 1; }
 
   // The child's counters, written with its last result (child_channel.h); none from a child
   // that died.
@@ -153,6 +159,7 @@ class PreloadRunner final : public TargetRunner {
     char* argv[] = {const_cast<char*>(executable.c_str()), nullptr};
     child_ = fork();
     if (child_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // an engine that kills this harness kills its child too
       set_inheritable(memory_fd_);
       set_inheritable(request[0]);
       set_inheritable(reply[1]);
@@ -235,6 +242,7 @@ class PreloadRunner final : public TargetRunner {
   int timeout_ms_;
   std::string child_executable_;
   pid_t child_ = -1;
+  unsigned inputs_in_child_ = 0;  // inputs the current (or last) child was given
   int request_fd_ = -1;
   int reply_fd_ = -1;
 };

@@ -102,7 +102,7 @@ const Rule RULES[RULE_COUNT] = {
     {RuleId::MISUSE_REPORTED, PROMISE, RuleFamily::MISUSE, "misuse-reported",
      "on a target that reports misuse (hardalloc-hardened), every misuse op ends in one report of its "
      "KIND: double-free, interior-free, foreign-free, size-mismatch, write-after-free (or "
-     "use-after-free-write in the guarded pool), overflow",
+     "use-after-free-read in the guarded pool, where the stray write first reads its byte), overflow",
      "hardalloc's hardened contract (README.md, \"Reports\"); C17 7.22.3.3 and C23 7.24.3.4 make each "
      "of them undefined",
      nullptr},

@@ -30,7 +30,7 @@ std::unique_ptr<TargetRunner> make_target_runner(const std::string& spec, bool f
 const char* default_target_spec() { return HA_FUZZ_HAVE_HARDALLOC ? "hardalloc" : "system"; }
 
 const char* default_second_spec(const std::string& target_spec) {
-  if (target_spec == "system") return "none";
+  if (target_spec == "system" || target_spec == "glibc") return "none";
   return MALLOC_IS_SANITIZER ? "glibc" : "system";
 }
 

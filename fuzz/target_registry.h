@@ -26,7 +26,7 @@ const char* default_target_spec();
 // The comparison when none is named: glibc's malloc, in process ("system") where it is the
 // process's malloc, in a child ("glibc") where a sanitizer replaced it (a sanitizer's allocator
 // is no reference, and ASan's is slow: its big blocks cost a third of a fuzzing run); none when
-// the target is the system malloc itself.
+// the target is the system malloc or glibc itself.
 const char* default_second_spec(const std::string& target_spec);
 
 // The file of the C library this process runs on, as the dynamic loader found it.

@@ -27,8 +27,8 @@ class TargetRunner {
   // Hands the last run's coverage to the fuzzing engine (engine_coverage.h); call it only when
   // ENGINE_TAKES_COVERAGE, right after run() and before another target runs.
   virtual void hand_coverage_to_engine() const = 0;
-  // True when the runs so far shared an allocator state that a run after a failure does not
-  // (a library's child that served many inputs is replaced after one fails).
+  // True when the failed run met an allocator state left by earlier inputs that the next run
+  // will not (a library's child that had served earlier inputs is replaced after a failure).
   virtual bool fresh_after_failure() const { return false; }
 };
 

@@ -356,7 +356,14 @@ finding_key() {  # report of a replay
   op=$(sed -nE 's/.*op [0-9]+ \(([a-z_]+)[ )].*/\1/p' <<<"$line" | head -1)
   frames=$(grep -aE '^ *#[0-9]+ 0x[0-9a-f]+ in ' <<<"$report" | head -3 | sed -E 's/.* in ([^ ]+).*/\1/' |
     tr '\n' ' ' || true)
-  line=$(sed -E 's/op [0-9]+ \([^)]*\): //; s/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g' <<<"$line")
+  # A library child's crash names its op ("in op N (kind operands)") and its stack ("; stack:
+  # f+0xOFFSET (file) < ..."): the frames are the stack's top three functions and files.
+  if [[ -z $frames && $line == *'; stack: '* ]]; then
+    frames=$(sed -E 's/.*; stack: //; s/ < /\n/g' <<<"$line" | head -3 | sed -E 's/\+0x[0-9a-f]+ \(([^)]*)\)/@\1/' |
+      tr '\n' ' ' || true)
+  fi
+  line=$(sed -E 's/op [0-9]+ \([^)]*\): //; s/ in op [0-9]+ \([^)]*\)//; s/; stack: .*//; s/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g' \
+    <<<"$line")
   printf '%s|%s|%s' "$line" "$op" "$frames"
 }
 

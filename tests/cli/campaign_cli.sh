@@ -84,6 +84,8 @@ fi
 # one's AFL++ instance is the main, the second's a secondary; libFuzzer's corpus is shared too.
 mkdir -p "$fake/afl/fuzz"
 cp "$fake/fuzz/fuzz/fuzz_ops" "$fake/fuzz/fuzz/ha_fuzz_replay" "$fake/afl/fuzz/"
+: >"$fake/afl/fuzz/libha_afl_op_mutator.so"  # AFL++'s op mutator: only its presence is checked
+chmod +x "$fake/afl/fuzz/libha_afl_op_mutator.so"
 for machine in machine-a machine.b; do
   mkdir -p "$cli_scratch/bin-$machine"
   printf '#!/bin/sh\necho %s\n' "$machine" >"$cli_scratch/bin-$machine/hostname"
