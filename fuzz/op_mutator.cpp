@@ -1,6 +1,7 @@
 #include "op_mutator.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -67,8 +68,13 @@ class Mutator {
     return Mutation::FRESH_STREAM;  // not reached: pick < total
   }
 
+  // Its length is log-uniform up to what max_size holds: as many short streams as long ones
+  // per doubling, so most inputs stay short (cheap to run, and libFuzzer's length control keeps
+  // its meaning) while long ones, which a bug confined to one size class needs, still come.
   void fresh_stream(std::size_t max_size, OpStream* stream) {
-    const std::size_t op_count = 1 + below(max_size / SWARM_BYTES_PER_OP + 1);
+    const auto longest = static_cast<unsigned>(std::bit_width(max_size / SWARM_BYTES_PER_OP + 1));
+    const std::size_t limit = std::size_t{1} << below(longest + 1);
+    const std::size_t op_count = 1 + below(std::min(limit, max_size / SWARM_BYTES_PER_OP + 1));
     generate_swarm_stream(random_, static_cast<unsigned>(std::min<std::size_t>(op_count, MAX_OPS)), stream);
   }
 
