@@ -19,18 +19,16 @@
 #endif
 #endif
 
+#ifndef HA_FUZZ_ASAN
+#define HA_FUZZ_ASAN 0
+#endif
+#ifndef HA_FUZZ_TSAN
+#define HA_FUZZ_TSAN 0
+#endif
+
 namespace hafuzz {
 
-#if HA_FUZZ_ASAN
-inline constexpr bool MALLOC_IS_ASAN = true;
-#else
-inline constexpr bool MALLOC_IS_ASAN = false;
-#endif
-
-#if HA_FUZZ_ASAN || HA_FUZZ_TSAN
-inline constexpr bool MALLOC_IS_SANITIZER = true;
-#else
-inline constexpr bool MALLOC_IS_SANITIZER = false;
-#endif
+inline constexpr bool MALLOC_IS_ASAN = HA_FUZZ_ASAN;
+inline constexpr bool MALLOC_IS_SANITIZER = HA_FUZZ_ASAN || HA_FUZZ_TSAN;
 
 }  // namespace hafuzz

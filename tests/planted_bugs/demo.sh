@@ -33,6 +33,9 @@ esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/release}
 fuzz_build=${2:-$root/build/fuzz}
+# Absolute: the runs below start in a scratch directory, where findings' reproducers go.
+[[ -d $build ]] && build=$(cd "$build" && pwd)
+[[ -d $fuzz_build ]] && fuzz_build=$(cd "$fuzz_build" && pwd)
 replay=$build/fuzz/ha_fuzz_replay
 planted=$build/tests/planted_bugs
 limit_seconds=60
@@ -50,17 +53,21 @@ bugs=(realloc_lost_byte overlapping_class calloc_recycled_not_zeroed wrong_large
 mode_for() {  # a race needs free-running threads in a long-lived child
   if [[ $1 == unlocked_* ]]; then
     echo "HARDALLOC_FUZZ_MODE=free HARDALLOC_FUZZ_REUSE_CHILD=1"
+  elif [[ $1 == hardened_misses_double_free ]]; then  # a "hardened" library must report each misuse
+    echo "HARDALLOC_FUZZ_MODE=lockstep HARDALLOC_FUZZ_MISUSE=report"
   else
     echo "HARDALLOC_FUZZ_MODE=lockstep"
   fi
 }
 
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 printf '%-9s %-28s %-9s %s\n' engine bug seconds finding
 for bug in "${bugs[@]}"; do
   for seed in 1 2 3; do
     start=$(date +%s.%N)
-    output=$(env $(mode_for "$bug") HARDALLOC_FUZZ_TARGET="$planted/libplanted_$bug.so" HARDALLOC_FUZZ_DIFF=none \
-             "$replay" --quiet --random 100000000 --seconds "$limit_seconds" --seed "$seed" 2>&1 || true)
+    output=$(cd "$scratch" && env $(mode_for "$bug") HARDALLOC_FUZZ_TARGET="$planted/libplanted_$bug.so" \
+             HARDALLOC_FUZZ_DIFF=none "$replay" --quiet --random 100000000 --seconds "$limit_seconds" --seed "$seed" 2>&1 || true)
     seconds=$(echo "$(date +%s.%N) - $start" | bc)
     finding=$(grep -m1 '^  \[' <<<"$output" | cut -c3-130 || true)
     printf '%-9s %-28s %-9.2f %s\n' "replay/$seed" "$bug" "$seconds" "${finding:-none in ${limit_seconds} s}"
@@ -69,8 +76,6 @@ done
 
 fuzz_ops=$fuzz_build/fuzz/fuzz_ops
 [[ -x $fuzz_ops ]] || { echo "(no $fuzz_ops: libFuzzer part skipped)"; exit 0; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
 for bug in "${bugs[@]}"; do
   mkdir -p "$scratch/$bug"
   start=$(date +%s.%N)
