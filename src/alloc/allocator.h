@@ -195,7 +195,7 @@ class Allocator {
     if (s == nullptr) return fail_enomem();
     P& page = s->pages[0];
     s->requested_bytes = size;
-    if (zero && !(s->is_zero && os_purge_reads_zero())) Pool::zero_recycled(s, page.area, size);
+    if (zero) Pool::zero_for_calloc(s, page.area, size);
     if constexpr (CANARIES) BlockCanary::write(page.area + page.size(), page.area + size);
     return page.area;
   }

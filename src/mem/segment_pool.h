@@ -82,19 +82,20 @@ class SegmentPool {
     push_free(s, due_ms);
   }
 
-  // Zeroes [block, block + bytes) of a recycled segment (is_zero false) for calloc. Past
-  // dirty_end it reads as zero already (fresh, or purged with MADV_DONTNEED), and its last use
-  // left nothing outside its own block (purge_around). A dirty range of ZERO_BY_PURGE_MIN_BYTES
-  // or more is purged rather than written, whole pages: a page the last use never touched then
-  // costs no fault now, and one it did costs its fault when used again, as a fresh mapping's
-  // page would (glibc serves such a calloc from a fresh mapping). `block` is page-aligned.
-  static void zero_recycled(Seg* s, uint8_t* block, size_t bytes) {
-    if (!os_purge_reads_zero()) {  // a refused purge: neither dirty_end nor a purge can be trusted
+  // Makes [block, block + bytes), a dedicated block of segment s, read as zero for calloc. A
+  // fresh segment (is_zero) does already, and a recycled one past dirty_end (fresh, or purged
+  // with MADV_DONTNEED; its last use left nothing outside its own block: purge_around). A dirty
+  // range of ZERO_BY_PURGE_MIN_BYTES or more is purged rather than written, whole pages: a page
+  // the last use never touched then costs no fault now, and one it did costs its fault when used
+  // again, as a fresh mapping's page would (glibc serves such a calloc from a fresh mapping).
+  // After a refused purge none of this holds, and every byte is written. `block` is page-aligned.
+  static void zero_for_calloc(Seg* s, uint8_t* block, size_t bytes) {
+    if (!os_purge_reads_zero()) {
       zero_bytes(block, bytes);
       return;
     }
     const auto offset = static_cast<size_t>(block - reinterpret_cast<uint8_t*>(s));
-    if (s->dirty_end <= offset) return;
+    if (s->is_zero || s->dirty_end <= offset) return;
     const size_t dirty = bytes < s->dirty_end - offset ? bytes : s->dirty_end - offset;
     constexpr size_t ZERO_BY_PURGE_MIN_BYTES = size_t{1} << 20;
     if (dirty < ZERO_BY_PURGE_MIN_BYTES) {
