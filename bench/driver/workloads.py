@@ -27,6 +27,10 @@ WORKLOADS = (
     Workload(9, "false_sharing", "threads writing small adjacent blocks"),
     Workload(10, "large_live", "many live large and over-aligned blocks, mass free"),
     Workload(11, "large_buffers", "5-25 MiB buffers allocated, written and freed in a loop"),
+    Workload(12, "larson_server", "Larson: threads replace slots, then hand them to a new thread"),
+    Workload(13, "random_replace", "random replacement over 2^18 written slots, one thread"),
+    Workload(14, "random_replace_mt", "random replacement over 2^18 written slots, 4 threads"),
+    Workload(15, "churn_transfers", "short threads swap blocks through a shared buffer"),
 )
 
 # Workload 8 also prints the RSS left at its end; the driver reports it beside the peak.
