@@ -255,15 +255,20 @@ class HeapOps {
     h->quarantine.push(block, page->size(), &release_quarantined);
   }
 
-  // The owner freed into a page of its full queue that still has live blocks.
+  // The owner freed into a page of its full queue that still has live blocks (or collected
+  // remote frees into it). The page goes to the back of its class queue, as in mimalloc: with one
+  // free block at the front it would serve one malloc and return to the full queue, and a
+  // program freeing at random would pay that round trip per free; at the back it gathers frees
+  // until allocation comes round to it.
   static void unfull(H* h, P* p) {
     // relaxed: the owner reads what it stored itself.
     HA_DEBUG_ASSERT(segment_of_page(p)->owner.load(std::memory_order_relaxed) == h, "only the owner unfulls a page");
     h->full.remove(p);
     p->set_flags(p->flags.get() & ~PAGE_IN_FULL, h);
     p->clear_full();
-    h->queues[p->bin].push_front(p);
-    update_direct(h, p->bin);
+    PageQueue<Config>& q = h->queues[p->bin];
+    q.push_back(p);
+    if (q.first == p) update_direct(h, p->bin);  // the fast path points at a queue's first page
   }
 
   // Another thread took TF_FULL of `p` with its push: make the page's owner look. The page's heap
