@@ -467,30 +467,48 @@ class HeapOps {
     LockGuard guard(h->collect_lock);
     p->collect_thread_free();
   }
-  static void refill(H* h, P* p) {
+  // Fills an empty `free` with the blocks freed into `p`, by its owner or by other threads.
+  static void reuse_freed(H* h, P* p) {
     collect_remote_frees(h, p);
-    p->refill(carve_random(h));
+    p->reuse_local_free();
   }
 
-  // Scans the class queue for a page with a free block; pages with nothing to give move to the
-  // full queue on the way, so each page is looked at once per time it fills up.
+  // Scans the class queue for a page with a free block, as mimalloc does. A page with freed
+  // blocks is taken at once. A page that could only carve fresh blocks is remembered and taken
+  // when none of the next MAX_SEARCH_PAST_EXPANDABLE pages has freed blocks: memory already
+  // touched is reused before fresh memory is (the queue's back holds the pages unfull put there).
+  // Pages with nothing to give move to the full queue on the way, so each page is looked at once
+  // per time it fills up.
   static P* page_with_free_block(H* h, size_t bin) {
     PageQueue<Config>& q = h->queues[bin];
-    for (P* p = q.first; p != nullptr;) {
+    P* found = nullptr;
+    P* expandable = nullptr;
+    size_t searched_past_expandable = 0;
+    for (P* p = q.first; p != nullptr && found == nullptr;) {
       P* next = p->next;
-      if (p->free == nullptr) refill(h, p);
-      if (p->free != nullptr || move_to_full(h, p)) {
-        if (p->free == nullptr) refill(h, p);
-        if (p != q.first) {
-          q.remove(p);
-          q.push_front(p);
-        }
-        if (!direct_points_at(h, bin, p)) update_direct(h, bin);
-        return p;
+      if (p->free == nullptr) reuse_freed(h, p);
+      if (p->free != nullptr) {
+        found = p;
+      } else if (p->can_extend()) {
+        if (expandable == nullptr) expandable = p;
+      } else if (move_to_full(h, p)) {  // remote frees came in after all
+        reuse_freed(h, p);
+        found = p;
       }
+      if (expandable != nullptr && ++searched_past_expandable > MAX_SEARCH_PAST_EXPANDABLE) break;
       p = next;
     }
-    return nullptr;
+    if (found == nullptr) {
+      if (expandable == nullptr) return nullptr;
+      found = expandable;
+      found->extend(carve_random(h));
+    }
+    if (found != q.first) {
+      q.remove(found);
+      q.push_front(found);
+    }
+    if (!direct_points_at(h, bin, found)) update_direct(h, bin);
+    return found;
   }
 
   // Moves a page with no free block to the full queue; returns true instead when remote frees
@@ -926,6 +944,8 @@ class HeapOps {
   // How often, at most, the free path's upkeep walks a heap's pages (retire_check).
   static constexpr uint64_t UPKEEP_INTERVAL_MS = 10;
   static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
+  // How many pages page_with_free_block looks at for freed blocks after one it could extend.
+  static constexpr size_t MAX_SEARCH_PAST_EXPANDABLE = 8;
   static inline SpinLock heap_pool_lock_;
   static constinit inline H late_heap_{};
   static inline SpinLock late_lock_;

@@ -197,18 +197,16 @@ struct alignas(128) Page {
     }
     return count;
   }
-  // Refills an empty `free` from local_free (the caller collects thread_free first: under its
-  // heap's collect_lock) or, failing that, by carving fresh blocks (`random` orders them under
-  // Mitigation::quarantine). Leaves `free` empty only when the page is full.
-  void refill(uint64_t random) {
-    if (local_free != nullptr) {
-      free = local_free;
-      local_free = nullptr;
-      free_is_zero = false;
-    } else if (capacity.get() < reserved) {
-      extend(random);
-    }
+  // Moves the blocks the owner freed (local_free) onto an empty `free`; the caller collects
+  // thread_free into local_free first, under its heap's collect_lock.
+  void reuse_local_free() {
+    if (local_free == nullptr) return;
+    free = local_free;
+    local_free = nullptr;
+    free_is_zero = false;
   }
+  // Whether blocks remain to be carved (extend).
+  bool can_extend() const { return capacity.get() < reserved; }
   // Carves up to about one OS page of fresh blocks into `free`; touching memory lazily keeps
   // the resident size of a barely used page small. With Mitigation::quarantine the new blocks
   // are linked in an order drawn from `random`; with free_fill each is filled.

@@ -68,6 +68,26 @@ TYPED_TEST(HeapTest, CrossThreadFreesIntoAFullPageAreReused) {
   for (void* b : blocks) A::free(b);
 }
 
+// A page that leaves the full queue goes to the back of its class queue, and the search for a
+// page takes freed blocks there before it carves fresh ones from the page in front (the memory
+// is already touched). Blocks of 6000 bytes are carved one at a time, so the front page has
+// nothing but fresh space to give.
+TEST(FastHeap, FreedBlocksAreReusedBeforeFreshOnesAreCarved) {
+  using A = Allocator<FastConfig>;
+  const size_t size = 6000;  // a class no other test of this binary uses
+  std::thread([&] {
+    const auto page_of = [](void* b) { return segment_of<FastConfig>(b)->page_of(b); };
+    std::vector<void*> blocks{A::malloc(size)};
+    while (page_of(blocks.back()) == page_of(blocks.front())) blocks.push_back(A::malloc(size));
+    // The first page is full and in the full queue; the second has carved one block.
+    A::free(blocks.front());
+    void* again = A::malloc(size);
+    EXPECT_EQ(again, blocks.front()) << "the freed block of the page behind must be reused";
+    blocks.front() = again;
+    for (void* b : blocks) A::free(b);
+  }).join();
+}
+
 // Every thread exits with live blocks, so every segment holding survivors ends up abandoned (a
 // later thread may adopt one, and abandons it again when it exits). Freeing the blocks from this
 // thread adopts each such segment (reclaim_on_free); none stays abandoned or owned by an exited

@@ -61,7 +61,7 @@ TYPED_TEST(PageTest, ExtendCarvesAtMostAnOsPageOfDistinctBlocks) {
   t.expect_invariant();
 }
 
-TYPED_TEST(PageTest, RefillPrefersFreedBlocksOverFreshOnes) {
+TYPED_TEST(PageTest, ReuseLocalFreeTakesFreedBlocksWithoutCarving) {
   TestPage<TypeParam> t(1024);
   t.page.extend(0);
   void* a = t.page.pop_free();
@@ -69,11 +69,12 @@ TYPED_TEST(PageTest, RefillPrefersFreedBlocksOverFreshOnes) {
   t.page.push_local(a);
   t.expect_invariant();
   const uint32_t capacity = t.page.capacity.get();
-  t.page.refill(0);
-  EXPECT_EQ(t.page.capacity.get(), capacity) << "must not carve while freed blocks exist";
+  t.page.reuse_local_free();
+  EXPECT_EQ(t.page.capacity.get(), capacity) << "must not carve";
   EXPECT_EQ(t.page.pop_free(), a);
-  t.page.refill(0);  // nothing freed: carves fresh blocks
-  EXPECT_GT(t.page.capacity.get(), capacity);
+  t.page.reuse_local_free();  // nothing freed: nothing to take, fresh space left to carve
+  EXPECT_EQ(t.page.free, nullptr);
+  EXPECT_TRUE(t.page.can_extend());
   t.expect_invariant();
 }
 
