@@ -662,9 +662,10 @@ class HeapOps {
   }
 
   // Segments enter the purge queue, ordered by deadline, when their first free page is
-  // committed; the deadline is now plus the delay in force, so the place is at or near the back.
-  static void enter_purge_queue(H* h, Seg* s) {
-    s->purge_deadline_ms = Pool::now_plus_delay();
+  // committed; the deadline is now plus the delay in force, so the place is at or near the back
+  // (an adopted segment keeps the deadline it had, and may go further forward).
+  static void enter_purge_queue(H* h, Seg* s, uint64_t deadline_ms = Pool::now_plus_delay()) {
+    s->purge_deadline_ms = deadline_ms;
     s->in_purge_queue = true;
     insert_by_deadline(h->purge_queue, s);
     if (s->purge_deadline_ms < h->next_purge_ms) h->next_purge_ms = s->purge_deadline_ms;
@@ -879,8 +880,10 @@ class HeapOps {
     s->owner.store(h, std::memory_order_relaxed);
     s->last_purged_mask = 0;  // what the exited owner purged is no regret of this heap's (purge_pacing.h)
     // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
-    // once); they now wait in this heap's purge queue, with a fresh deadline to keep it ordered.
-    if (s->purge_mask != 0) enter_purge_queue(h, s);
+    // once); they now wait in this heap's purge queue with the deadline their first free page
+    // set. A fresh deadline at each adoption would let short-lived threads that pass a segment on
+    // every few milliseconds keep its free pages committed for ever (bench_churn_transfers).
+    if (s->purge_mask != 0) enter_purge_queue(h, s, s->purge_deadline_ms);
     SegmentList<Config>& list = h->segments[static_cast<size_t>(s->kind)];
     list.push_front(s);
     for (size_t i = 0; i < s->page_count; ++i) {
