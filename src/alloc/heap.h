@@ -186,7 +186,7 @@ class HeapOps {
         (RELEASE_LARGE_AT_ONCE && page_kind_of_bin(p->bin) == PageKind::large))
       return false;
     const uint64_t deadline = Pool::now_plus_delay();
-    p->kept_due_ms = deadline;
+    p->purge_due_ms = deadline;
     if (deadline < h->next_purge_ms) h->next_purge_ms = deadline;
     return true;
   }
@@ -335,7 +335,7 @@ class HeapOps {
       free_kept_pages(h);
       Seg* s;
       while ((s = h->purge_queue.first) != nullptr && (force || s->purge_deadline_ms <= now_ms)) {
-        purge_free_pages(h, s, force ? 0 : now_ms);  // a forced pass is the program's choice, not the pacing's
+        purge_free_pages(h, s, now_ms, force);
       }
       h->next_purge_ms = s != nullptr ? s->purge_deadline_ms : UINT64_MAX;
     }
@@ -550,7 +550,7 @@ class HeapOps {
       s = Pool::acquire_paged(segment_kind_of(kind), h, h->thread_id);
       if (s == nullptr) return nullptr;
       list.push_front(s);
-      if (s->purge_mask != 0) enter_purge_queue(h, s);  // a reused segment's pages may be dirty
+      if (s->purge_mask != 0) enter_purge_queue(h, s, s->purge_deadline_ms);  // a reused segment's pages may be dirty
     }
     const uint64_t all = s->page_count == 64 ? ~uint64_t{0} : (uint64_t{1} << s->page_count) - 1;
     // Prefer a page whose memory is still committed (not yet purged): reusing it costs no page
@@ -587,7 +587,7 @@ class HeapOps {
     p.heap.store(h, std::memory_order_release);  // release: pairs with notify_owner's acquire
     if constexpr (!std::is_empty_v<typename P::Codec::Keys>) p.keys = {h->next_random(), h->next_random() | 1};
     p.area_is_zero = (s->purge_mask & bit) == 0;  // a clean page was never touched since purged or mapped
-    p.kept_due_ms = UINT64_MAX;                   // not kept (keeps_empty_page sets it)
+    p.purge_due_ms = UINT64_MAX;                  // not kept (keeps_empty_page sets it)
     if (p.area_is_zero) {
       Pool::commit(s, area);
       if (s->last_purged_mask & bit) PurgePacing::note_reused(s->last_purged_ms, os_now_ms());
@@ -630,10 +630,17 @@ class HeapOps {
     const bool segment_was_full = s->used_pages == s->page_count;
     s->used_mask &= ~(uint64_t{1} << index);
     --s->used_pages;
-    // The first dirty page sets the segment's deadline and later ones do not extend it, so under
-    // steady churn free memory is still purged within one delay.
+    // Each free page waits out its own delay (a kept page has waited part of it already): a
+    // segment-wide deadline would purge pages freed a moment before it, which a program cycling
+    // through its pages wants again at once. The segment waits in the purge queue for its first
+    // due page; when it is released whole, its earliest due page sets the pool's deadline.
+    const uint64_t deadline = Pool::now_plus_delay();
+    p->purge_due_ms = due_ms < deadline ? due_ms : deadline;
     if (s->in_purge_queue && s->purge_deadline_ms < due_ms) due_ms = s->purge_deadline_ms;
-    if (s->purge_mask == 0) enter_purge_queue(h, s);
+    if (s->purge_mask == 0 || p->purge_due_ms < s->purge_deadline_ms) {
+      if (s->in_purge_queue) leave_purge_queue(h, s);
+      enter_purge_queue(h, s, p->purge_due_ms);
+    }
     s->purge_mask |= uint64_t{1} << index;
     SegmentList<Config>& list = h->segments[static_cast<size_t>(s->kind)];
     if (s->used_pages == 0) {
@@ -642,7 +649,7 @@ class HeapOps {
       Pool::release_paged(s, due_ms, h->thread_id);
       return true;
     }
-    if (options().purge_delay_ms == 0) purge_free_pages(h, s, 0);  // "at once"
+    if (options().purge_delay_ms == 0) purge_free_pages(h, s, 0, true);  // "at once"
     if (segment_was_full) {
       list.remove(s);
       list.push_front(s);
@@ -657,7 +664,7 @@ class HeapOps {
       if (p == nullptr || p != h->queues[bin].last || p->used.get() != 0) continue;
       h->queues[bin].remove(p);
       update_direct(h, bin);
-      page_free(h, p, p->kept_due_ms);
+      page_free(h, p, p->purge_due_ms);
     }
   }
 
@@ -675,14 +682,28 @@ class HeapOps {
     s->in_purge_queue = false;
   }
 
-  // Purges every page in purge_mask, one madvise per run of adjacent pages. `paced_ms`: the time
-  // of a pass the purge pacing learns from, or 0 (forced, or purge_delay_ms=0).
-  static void purge_free_pages(H* h, Seg* s, uint64_t paced_ms) {
+  // Purges the pages of purge_mask that are due at `now_ms` (every one with `all`: a forced pass
+  // or purge_delay_ms=0, which the purge pacing does not learn from), one madvise per run of
+  // adjacent pages; the segment waits in the purge queue for the others.
+  static void purge_free_pages(H* h, Seg* s, uint64_t now_ms, bool all) {
     if (s->in_purge_queue) leave_purge_queue(h, s);
     uint64_t mask = s->purge_mask;
+    uint64_t next_due_ms = UINT64_MAX;
+    if (!all) {
+      for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
+        const size_t index = lowest_bit(m);
+        const uint64_t due_ms = s->pages[index].purge_due_ms;
+        if (due_ms > now_ms) {
+          mask &= ~(uint64_t{1} << index);
+          if (due_ms < next_due_ms) next_due_ms = due_ms;
+        }
+      }
+    }
+    const uint64_t paced_ms = all ? 0 : now_ms;
     s->last_purged_mask = paced_ms != 0 ? mask : 0;
     s->last_purged_ms = paced_ms;
-    if (paced_ms != 0) PurgePacing::note_purged(paced_ms);
+    if (paced_ms != 0 && mask != 0) PurgePacing::note_purged(paced_ms);
+    s->purge_mask &= ~mask;
     while (mask != 0) {
       const size_t first = lowest_bit(mask);
       size_t end = first;  // one past the run's last page
@@ -693,7 +714,7 @@ class HeapOps {
       Pool::decommit(s, bytes);
       mask &= end == 64 ? 0 : ~uint64_t{0} << end;
     }
-    s->purge_mask = 0;
+    if (s->purge_mask != 0) enter_purge_queue(h, s, next_due_ms);
   }
 
   // Collects thread frees into every page and frees the pages left with no live block (with
@@ -782,7 +803,7 @@ class HeapOps {
   static void abandon(H* h, Seg* s) {
     if (s->purge_mask != 0) {
       const uint64_t now_ms = os_now_ms();
-      if (now_ms >= s->purge_deadline_ms) purge_free_pages(h, s, now_ms);
+      if (now_ms >= s->purge_deadline_ms) purge_free_pages(h, s, now_ms, false);
     }
     if (s->in_purge_queue) leave_purge_queue(h, s);
     for_each_page_in_use(s, [](P& p) {

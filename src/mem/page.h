@@ -75,7 +75,9 @@ struct alignas(128) Page {
   // Links in the heap's page queue.
   Page* next = nullptr;
   Page* prev = nullptr;
-  uint64_t kept_due_ms = UINT64_MAX;  // an empty page its heap keeps: when its memory may go back to the OS
+  // When the page's memory may go back to the OS: an empty page its heap keeps, or a free page
+  // whose memory is still committed (in its segment's purge_mask; read only while that bit is set).
+  uint64_t purge_due_ms = UINT64_MAX;
 
   size_t size() const { return block_size.get(); }
 

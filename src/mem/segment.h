@@ -63,9 +63,10 @@ struct Segment {
   // none. It stays protected when the segment is free, so that the next block of the same size
   // reuses it without two mprotect calls; a use that needs it elsewhere lifts it first.
   size_t dedicated_guard = 0;
-  // When the first page in purge_mask became free (owned), or the segment became free (pool),
-  // plus the purge delay then in force (purge_pacing.h): each queue below is ordered by it, so a
-  // purge pass stops at the first one not yet due.
+  // Owned: the earliest purge_due_ms of the pages in purge_mask (each page's free time plus the
+  // purge delay then in force, purge_pacing.h). Free (pool): when the segment became free plus
+  // the delay, or sooner. Each queue below is ordered by it, so a purge pass stops at the first
+  // one not yet due.
   uint64_t purge_deadline_ms = 0;
   // The pages the owner's last purge pass (not a forced one) gave back, and when: the owner
   // committing one of them again soon after tells the purge pacing that the delay is too short.

@@ -60,6 +60,7 @@ class SegmentPool {
       p.block_size.set(0);
       p.in_use = false;
       p.set_flags(0, nullptr);
+      p.purge_due_ms = s->purge_deadline_ms;  // read only for the pages of purge_mask
     }
     s->owner.store(owner, std::memory_order_relaxed);  // only compared by other threads
     link_all(s);
