@@ -480,35 +480,36 @@ class HeapOps {
   // Pages with nothing to give move to the full queue on the way, so each page is looked at once
   // per time it fills up.
   static P* page_with_free_block(H* h, size_t bin) {
-    PageQueue<Config>& q = h->queues[bin];
-    P* found = nullptr;
     P* expandable = nullptr;
     size_t searched_past_expandable = 0;
-    for (P* p = q.first; p != nullptr && found == nullptr;) {
+    for (P* p = h->queues[bin].first; p != nullptr;) {
       P* next = p->next;
       if (p->free == nullptr) reuse_freed(h, p);
-      if (p->free != nullptr) {
-        found = p;
-      } else if (p->can_extend()) {
+      if (p->free != nullptr) return to_front(h, bin, p);
+      if (p->can_extend()) {
         if (expandable == nullptr) expandable = p;
       } else if (move_to_full(h, p)) {  // remote frees came in after all
         reuse_freed(h, p);
-        found = p;
+        return to_front(h, bin, p);
       }
       if (expandable != nullptr && ++searched_past_expandable > MAX_SEARCH_PAST_EXPANDABLE) break;
       p = next;
     }
-    if (found == nullptr) {
-      if (expandable == nullptr) return nullptr;
-      found = expandable;
-      found->extend(carve_random(h));
+    if (expandable == nullptr) return nullptr;
+    expandable->extend(carve_random(h));
+    return to_front(h, bin, expandable);
+  }
+
+  // Makes `p`, a page of class `bin` with a free block, the first of its queue, where malloc's
+  // fast path (the direct table) and the next slow path look first.
+  static P* to_front(H* h, size_t bin, P* p) {
+    PageQueue<Config>& q = h->queues[bin];
+    if (p != q.first) {
+      q.remove(p);
+      q.push_front(p);
     }
-    if (found != q.first) {
-      q.remove(found);
-      q.push_front(found);
-    }
-    if (!direct_points_at(h, bin, found)) update_direct(h, bin);
-    return found;
+    if (!direct_points_at(h, bin, p)) update_direct(h, bin);
+    return p;
   }
 
   // Moves a page with no free block to the full queue; returns true instead when remote frees
