@@ -546,8 +546,8 @@ class HeapOps {
       // relaxed: a hint; reclaim_one reads the list under its lock.
       if (abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) break;
     }
-    Seg* s = list.first;
-    if (!has_free_page(s)) {
+    Seg* s = segment_with_free_page(list);
+    if (s == nullptr) {
       s = Pool::acquire_paged(segment_kind_of(kind), h, h->thread_id);
       if (s == nullptr) return nullptr;
       list.push_front(s);
@@ -570,6 +570,19 @@ class HeapOps {
   }
 
   static bool has_free_page(const Seg* s) { return s != nullptr && s->used_pages < s->page_count; }
+
+  // The segment of `list` to take a free page from: among the first MAX_SEGMENT_SEARCH, the
+  // first with a free page whose memory is still committed, else the first with any free page
+  // (segments with none are at the back); nullptr when no segment has one. Committing a purged
+  // page while another segment's free page waits, committed, for its purge would fault in
+  // memory for nothing, and tell the purge pacing the delay is too short when it is not.
+  static Seg* segment_with_free_page(const SegmentList<Config>& list) {
+    size_t searched = 0;
+    for (Seg* s = list.first; has_free_page(s) && searched < MAX_SEGMENT_SEARCH; s = s->next, ++searched) {
+      if ((s->purge_mask & ~s->used_mask) != 0) return s;
+    }
+    return has_free_page(list.first) ? list.first : nullptr;
+  }
 
   static void init_page(H* h, Seg* s, size_t index, size_t bin) {
     P& p = s->pages[index];
@@ -971,6 +984,8 @@ class HeapOps {
   static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
   // How many pages page_with_free_block looks at for freed blocks after one it could extend.
   static constexpr size_t MAX_SEARCH_PAST_EXPANDABLE = 8;
+  // How many segments page_alloc looks at for a free page whose memory is still committed.
+  static constexpr size_t MAX_SEGMENT_SEARCH = 8;
   static inline SpinLock heap_pool_lock_;
   static constinit inline H late_heap_{};
   static inline SpinLock late_lock_;
