@@ -650,7 +650,6 @@ class HeapOps {
     // due page; when it is released whole, its earliest due page sets the pool's deadline.
     const uint64_t deadline = Pool::now_plus_delay();
     p->purge_due_ms = due_ms < deadline ? due_ms : deadline;
-    if (s->in_purge_queue && s->purge_deadline_ms < due_ms) due_ms = s->purge_deadline_ms;
     if (s->purge_mask == 0 || p->purge_due_ms < s->purge_deadline_ms) {
       if (s->in_purge_queue) leave_purge_queue(h, s);
       enter_purge_queue(h, s, p->purge_due_ms);
@@ -660,7 +659,7 @@ class HeapOps {
     if (s->used_pages == 0) {
       list.remove(s);
       if (s->in_purge_queue) leave_purge_queue(h, s);
-      Pool::release_paged(s, due_ms, h->thread_id);
+      Pool::release_paged(s, earliest_due_ms(s), h->thread_id);
       return true;
     }
     if (options().purge_delay_ms == 0) purge_free_pages(h, s, 0, true);  // "at once"
@@ -701,22 +700,13 @@ class HeapOps {
   // adjacent pages; the segment waits in the purge queue for the others.
   static void purge_free_pages(H* h, Seg* s, uint64_t now_ms, bool all) {
     if (s->in_purge_queue) leave_purge_queue(h, s);
-    uint64_t mask = s->purge_mask;
-    uint64_t next_due_ms = UINT64_MAX;
-    if (!all) {
-      for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
-        const size_t index = lowest_bit(m);
-        const uint64_t due_ms = s->pages[index].purge_due_ms;
-        if (due_ms > now_ms) {
-          mask &= ~(uint64_t{1} << index);
-          if (due_ms < next_due_ms) next_due_ms = due_ms;
-        }
-      }
+    uint64_t mask = all ? s->purge_mask : pages_due(s, now_ms);
+    if (mask != 0) {  // a pass that purged nothing leaves the record of the last one that did
+      const uint64_t paced_ms = all ? 0 : now_ms;
+      s->last_purged_mask = paced_ms != 0 ? mask : 0;
+      s->last_purged_ms = paced_ms;
+      if (paced_ms != 0) PurgePacing::note_purged(paced_ms);
     }
-    const uint64_t paced_ms = all ? 0 : now_ms;
-    s->last_purged_mask = paced_ms != 0 ? mask : 0;
-    s->last_purged_ms = paced_ms;
-    if (paced_ms != 0 && mask != 0) PurgePacing::note_purged(paced_ms);
     s->purge_mask &= ~mask;
     while (mask != 0) {
       const size_t first = lowest_bit(mask);
@@ -728,7 +718,27 @@ class HeapOps {
       Pool::decommit(s, bytes);
       mask &= end == 64 ? 0 : ~uint64_t{0} << end;
     }
-    if (s->purge_mask != 0) enter_purge_queue(h, s, next_due_ms);
+    if (s->purge_mask != 0) enter_purge_queue(h, s, earliest_due_ms(s));
+  }
+
+  // The pages of purge_mask whose purge is due at `now_ms`.
+  static uint64_t pages_due(const Seg* s, uint64_t now_ms) {
+    uint64_t due = 0;
+    for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
+      const size_t index = lowest_bit(m);
+      if (s->pages[index].purge_due_ms <= now_ms) due |= uint64_t{1} << index;
+    }
+    return due;
+  }
+  // The earliest purge due time of the pages of purge_mask (UINT64_MAX when there is none). The
+  // segment's purge_deadline_ms may be earlier: a reused page does not move it later.
+  static uint64_t earliest_due_ms(const Seg* s) {
+    uint64_t earliest = UINT64_MAX;
+    for (uint64_t m = s->purge_mask; m != 0; m &= m - 1) {
+      const uint64_t due_ms = s->pages[lowest_bit(m)].purge_due_ms;
+      if (due_ms < earliest) earliest = due_ms;
+    }
+    return earliest;
   }
 
   // Collects thread frees into every page and frees the pages left with no live block (with
