@@ -49,7 +49,8 @@ void live(SharedBuffer& buffer, std::uint64_t seed) {
 
 }  // namespace
 
-constexpr const char* SUMMARY = "generations of short-lived threads swapping blocks through a shared buffer (workload 15).";
+constexpr const char* SUMMARY =
+    "generations of short-lived threads swapping blocks through a shared buffer (workload 15).";
 
 int main(int argc, char** argv) {
   const std::size_t generation_count = bench::scaled(GENERATIONS_AT_SCALE_ONE, bench::parse_scale(argc, argv, SUMMARY));

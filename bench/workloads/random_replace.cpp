@@ -32,7 +32,9 @@ std::size_t block_bytes(bench::Rng& rng) {
                                         : rng.between(SMALL_MAX_BYTES + 1, MAX_BLOCK_BYTES);
 }
 
-void fill(bench::Slot& slot, bench::Rng& rng) { bench::fill_slot(slot, block_bytes(rng), rng, bench::Write::whole_block); }
+void fill(bench::Slot& slot, bench::Rng& rng) {
+  bench::fill_slot(slot, block_bytes(rng), rng, bench::Write::whole_block);
+}
 
 void run_thread(std::size_t replacements, std::uint64_t seed) {
   bench::Rng rng(seed);
@@ -48,7 +50,8 @@ void run_thread(std::size_t replacements, std::uint64_t seed) {
 
 }  // namespace
 
-constexpr const char* SUMMARY = "random replacement over 2^18 slots split between threads, every block written (workloads 13, 14).";
+constexpr const char* SUMMARY =
+    "random replacement over 2^18 slots split between threads, every block written (workloads 13, 14).";
 
 int main(int argc, char** argv) {
   const std::size_t replacements =
@@ -57,7 +60,8 @@ int main(int argc, char** argv) {
     run_thread(replacements, 13);
   } else {
     std::vector<std::thread> threads;
-    for (std::size_t thread = 0; thread < THREAD_COUNT; ++thread) threads.emplace_back(run_thread, replacements, 1400 + thread);
+    for (std::size_t thread = 0; thread < THREAD_COUNT; ++thread)
+      threads.emplace_back(run_thread, replacements, 1400 + thread);
     for (std::thread& thread : threads) thread.join();
   }
   return 0;
