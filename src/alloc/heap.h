@@ -682,9 +682,10 @@ class HeapOps {
   }
 
   // Segments enter the purge queue, ordered by deadline, when their first free page is
-  // committed; the deadline is now plus the delay in force, so the place is at or near the back
-  // (an adopted segment keeps the deadline it had, and may go further forward).
-  static void enter_purge_queue(H* h, Seg* s, uint64_t deadline_ms = Pool::now_plus_delay()) {
+  // committed: the deadline is the earliest purge_due_ms of their dirty pages, usually now plus
+  // the delay in force, so the place is at or near the back (an adopted segment keeps the
+  // deadline it had, and may go further forward).
+  static void enter_purge_queue(H* h, Seg* s, uint64_t deadline_ms) {
     s->purge_deadline_ms = deadline_ms;
     s->in_purge_queue = true;
     insert_by_deadline(h->purge_queue, s);
