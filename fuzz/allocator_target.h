@@ -53,8 +53,9 @@ struct AllocatorTarget {
   // 1 GB of RSS and sent the CI fuzz smoke past libFuzzer's 4 GB limit. Its cap is 64 MiB.
   std::size_t max_alignment_bytes;
   // Brings the calling thread's heap back to a clean state while no block is live, or null:
-  // the executor calls it on every thread before each stream, so that an input runs the same
-  // allocator paths whatever ran before it (AFL++ stability) and a finding replays alone.
+  // the executor calls it on every thread a stream used, after the stream (executor.h), so that
+  // an input runs the same allocator paths whatever ran before it (AFL++ stability) and a
+  // finding replays alone.
   // Targets in a child process get a fresh process instead (HARDALLOC_FUZZ_REUSE_CHILD=0).
   void (*reset_fn)() = nullptr;
 };

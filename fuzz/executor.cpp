@@ -90,20 +90,47 @@ struct LockStepWorker {
   bool done = false;
   bool stop = false;
   Observation observation{};
+  // Coordinator-only: the reset whose clean state this thread's heap is in (null: unknown).
+  void (*clean_for)() = nullptr;
 };
 
 // Lock-step workers outlive a stream: thread t of every stream is the same pthread until a
 // THREAD_END ends it, so an input pays neither for starting threads nor for their new heaps,
-// and it meets the heaps in the state the reset left them (AFL++ stability). Never destroyed:
-// at exit the workers still wait on their condition variables. One stream runs at a time.
-LockStepWorker* lock_step_workers() {
-  struct Pool {
-    LockStepWorker workers[MAX_THREADS];
-  };
-  alignas(Pool) static unsigned char storage[sizeof(Pool)];
-  static Pool* pool = new (storage) Pool;
-  return pool->workers;
+// and it meets the heaps in the state the reset left them (AFL++ stability). Each target has
+// its own workers, so a comparison target's THREAD_END never ends a thread that holds the
+// other's heap (up to MAX_TARGETS targets; more share the last set). Never destroyed: at exit
+// the workers still wait on their condition variables. One stream runs at a time. The calling
+// thread's counterpart of LockStepWorker::clean_for is caller_clean_for.
+constexpr unsigned MAX_TARGETS = 4;
+struct LockStepPool {
+  const AllocatorTarget* owners[MAX_TARGETS] = {};
+  LockStepWorker workers[MAX_TARGETS][MAX_THREADS];
+};
+alignas(LockStepPool) unsigned char lock_step_storage[sizeof(LockStepPool)];
+
+// A forked child (AFL++'s fork server, a misuse op) has none of the workers' threads: it gets
+// new worker records, so each worker starts again on its next job. The old ones are not
+// destroyed: their condition variables count waiters that do not exist in the child.
+void forget_lock_step_workers_in_child() {
+  auto* pool = std::launder(reinterpret_cast<LockStepPool*>(lock_step_storage));
+  for (auto& workers : pool->workers) {
+    for (LockStepWorker& worker : workers) new (&worker) LockStepWorker;
+  }
 }
+
+LockStepWorker* lock_step_workers(const AllocatorTarget* target) {
+  static LockStepPool* pool = [] {
+    auto* created = new (lock_step_storage) LockStepPool;
+    pthread_atfork(nullptr, nullptr, &forget_lock_step_workers_in_child);
+    return created;
+  }();
+  unsigned i = 0;
+  while (i + 1 < MAX_TARGETS && pool->owners[i] != target && pool->owners[i] != nullptr) ++i;
+  pool->owners[i] = target;
+  return pool->workers[i];
+}
+
+void (*caller_clean_for)() = nullptr;  // the calling thread's heap: as LockStepWorker::clean_for
 
 // One logical thread of free-running mode; THREAD_END moves it onto a new pthread, which joins
 // the one before it, so that a chain never waits for the coordinator (in epoch mode the
@@ -135,13 +162,15 @@ class StreamExecution {
     for (unsigned i = 0; i < stream_.op_count; ++i) {
       result_->observations[i] = Observation{Outcome::SKIPPED, 0};
     }
-    reset_heaps();
+    clean_heaps(false);
     if (config_.thread_mode == ThreadMode::LOCK_STEP) {
       run_lock_step();
     } else {
       run_free_running();
     }
-    if (!violations_.failed()) release_everything();
+    if (violations_.failed()) return forget_clean_heaps();
+    release_everything();
+    clean_heaps(true);
   }
 
   // Lock-step: runs op on the calling thread (the op's thread, or the receiver of a handoff).
@@ -168,7 +197,14 @@ class StreamExecution {
   void end_logical_thread(FreeRunningThread* self);
   // Epoch mode: the VERIFY_ALL op at op_index is a barrier; its thread checks every slot there.
   void epoch_barrier(unsigned op_index, const Op& op, unsigned me);
-  void reset_heaps();
+  // Runs the target's reset on each heap that is not in its clean state: before the ops, those
+  // of threads whose state is unknown; after them (after_stream), also those the stream used and
+  // those of workers it ended, which start again. The calling thread's heap goes last: its
+  // forced collect takes in what the others left. So every stream of the target starts from the
+  // same state, and the resets' own paths belong to the stream that made them needed.
+  void clean_heaps(bool after_stream);
+  // After a violation, when blocks stay live: the heaps the stream used are in no known state.
+  void forget_clean_heaps();
   void run_lock_step();
   void run_free_running();
   bool start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op, unsigned op_index);
@@ -186,8 +222,9 @@ class StreamExecution {
   ShadowModel model_;
   ViolationSink violations_;
   OpRunner runner_;
-  LockStepWorker* workers_ = lock_step_workers();
+  LockStepWorker* workers_ = lock_step_workers(&runner_.target());
   FreeRunningThread free_threads_[MAX_THREADS];
+  bool used_[MAX_THREADS] = {};  // lock-step workers this stream gave an op
   Mailbox mailboxes_[MAX_THREADS];
   EpochBarrier barrier_;
 };
@@ -246,6 +283,7 @@ bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void
 Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op,
                                                 void (*reset)()) {
   LockStepWorker& worker = workers_[thread_index];
+  if (op != nullptr) used_[thread_index] = true;
   if (!worker.running) {
     worker.stop = false;
     if (!start_thread(&worker.thread, lock_step_worker_main, &worker, op, op_index)) {
@@ -274,6 +312,7 @@ void StreamExecution::stop_worker(unsigned thread_index) {
   }
   pthread_join(worker.thread, nullptr);
   worker.running = false;
+  worker.clean_for = nullptr;
 }
 
 void StreamExecution::run_lock_step() {
@@ -295,14 +334,25 @@ void StreamExecution::run_lock_step() {
   result_->current_op = NO_OP_INDEX;
 }
 
-// Every heap this stream may use back to the target's clean state: the calling thread's and
-// each lock-step worker's (free-running threads are new for every stream).
-void StreamExecution::reset_heaps() {
+// Free-running threads are new for every stream: their heaps go when they exit.
+void StreamExecution::clean_heaps(bool after_stream) {
   void (*reset)() = runner_.target().reset_fn;
   if (reset == nullptr) return;
-  reset();
   for (unsigned t = 1; t < MAX_THREADS; ++t) {
-    if (workers_[t].running) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
+    LockStepWorker& worker = workers_[t];
+    if (worker.clean_for == reset && !(after_stream && used_[t])) continue;
+    dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
+    worker.clean_for = reset;
+  }
+  if (caller_clean_for == reset && !after_stream) return;
+  reset();
+  caller_clean_for = reset;
+}
+
+void StreamExecution::forget_clean_heaps() {
+  caller_clean_for = nullptr;
+  for (unsigned t = 1; t < MAX_THREADS; ++t) {
+    if (used_[t]) workers_[t].clean_for = nullptr;
   }
 }
 

@@ -6,8 +6,11 @@
 // every failure replays. HANDOFF frees the block on the receiving thread; THREAD_END ends a
 // worker (its heap is abandoned) and its next op starts a new one.
 //
-// Before the ops, the target's reset (AllocatorTarget::reset_fn) runs on the calling thread and
-// on every live worker, so a stream starts from the same allocator state whatever ran before.
+// After the ops and the release of every live block, the target's reset (AllocatorTarget::
+// reset_fn) runs on each worker the stream used and on the calling thread, and a worker the
+// stream ended starts again and resets, so the next stream starts from the same allocator state
+// whatever ran before; before the ops it runs only where that state is unknown (the first
+// stream, or after a stream that failed with blocks live).
 //
 // Free-running lets the scheduler interleave: thread t runs its own ops on its own share of
 // the slots (slot % K == t), HANDOFF posts the block to the receiver's mailbox, which the

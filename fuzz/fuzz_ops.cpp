@@ -4,6 +4,7 @@
 // engine keeps the input. libFuzzer mutates inputs op by op (op_mutator.h).
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,24 @@ constexpr const char* USAGE =
     "a finding prints 'fuzz_ops: FINDING ...' and aborts, so the engine keeps the input.\n"
     "It fuzzes until stopped: bound it with -max_total_time=SECONDS or -runs=N (libFuzzer's flags,\n"
     "listed by -help=1). tools/campaign.sh runs it on many cores.\n";
+
+// Before hardalloc reads HARDALLOC_OPTIONS (a constructor of the library, at the default
+// priority): unless the user set one, the purge delay becomes an hour. The executor's reset
+// after each input purges every page and segment by force (executor.h), so the purge paths are
+// still fuzzed, at the end of every input; what goes is a purge by the clock in the middle of
+// an input that runs longer than the delay, which made such an input take different paths from
+// run to run (AFL++ stability 85-87% against 97-98% without it, in 30 s runs).
+constexpr const char* HELD_PURGE_DELAY = "purge_delay_ms=3600000";
+
+__attribute__((constructor(101))) void hold_purges_for_the_reset() {
+  const char* options = std::getenv("HARDALLOC_OPTIONS");
+  if (options != nullptr && std::strstr(options, "purge_delay_ms") != nullptr) return;
+  char value[4096];
+  const int length = options == nullptr || *options == '\0'
+                         ? std::snprintf(value, sizeof value, "%s", HELD_PURGE_DELAY)
+                         : std::snprintf(value, sizeof value, "%s,%s", options, HELD_PURGE_DELAY);
+  if (length > 0 && static_cast<std::size_t>(length) < sizeof value) setenv("HARDALLOC_OPTIONS", value, 1);
+}
 
 hafuzz::FuzzSession& session() {
   static const std::unique_ptr<hafuzz::FuzzSession> instance = [] {

@@ -10,19 +10,23 @@
 
 namespace hafuzz {
 
-// The target of the prefixed API whose names start with `prefix`. Its reset, collect(0), gives
-// the calling thread's free blocks (and the hardened build's quarantine) back to their pages,
-// so the next input does not meet the previous one's free lists; empty pages and free segments
-// go back to the OS after the purge delay, by the clock (a forced collect here would map and
-// poison them anew for every input: docs/fuzzing.md, "A clean allocator per input"). Lock-step
-// workers reset too.
-#define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse)                                          \
-  AllocatorTarget {                                                                                       \
-    label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
-        prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
-        [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
-        prefix##free_aligned_sized, false, false, false, reports_misuse, prefix##check_heap, SIZE_MAX,    \
-        [] { prefix##collect(0); }                                                                        \
+// The target of the prefixed API whose names start with `prefix`. Its reset leaves the calling
+// thread's heap initialized (a malloc and a free: a thread that never allocated would start a
+// heap in its next stream) and empty: the forced collect flushes the hardened quarantine, adopts
+// what exited threads left, frees every page and unmaps every free segment; the statistics'
+// peaks start again, or whether a page raises a peak would depend on the inputs before. So each
+// stream maps its memory afresh and takes the same paths whatever ran before (docs/fuzzing.md,
+// "A clean allocator per input").
+#define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse)                                            \
+  AllocatorTarget {                                                                                         \
+    label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,             \
+        prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc,   \
+        [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized,   \
+        prefix##free_aligned_sized, false, false, false, reports_misuse, prefix##check_heap, SIZE_MAX, [] { \
+          prefix##free(prefix##malloc(1));                                                                  \
+          prefix##collect(1);                                                                               \
+          prefix##stats_reset_peaks();                                                                      \
+        }                                                                                                   \
   }
 
 const AllocatorTarget& hardalloc_target() {

@@ -8,8 +8,13 @@ namespace {
 
 class InProcessRunner final : public TargetRunner {
  public:
+  // Runs the empty stream once, so that the target's one-time set-up (its process init, the
+  // lock-step workers and their heaps: executor.h) belongs to no input.
   explicit InProcessRunner(const AllocatorTarget& target)
-      : target_(target), name_(target.name), stream_(std::make_unique<OpStream>()) {}
+      : target_(target), name_(target.name), stream_(std::make_unique<OpStream>()) {
+    const auto result = std::make_unique<RunResult>();
+    execute_op_stream(*stream_, target_, RunConfig{}, result.get());
+  }
 
   const std::string& name() const override { return name_; }
 

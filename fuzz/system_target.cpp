@@ -42,6 +42,18 @@ Function from_malloc_owner(Function function) {
   return defining_file(reinterpret_cast<void*>(function)) == owner ? function : nullptr;
 }
 
+// glibc raises its mmap threshold each time a mapped block is freed (mallopt(3),
+// M_MMAP_THRESHOLD; glibc 2.36), so whether a block of a few hundred KiB is mapped, and with it
+// its usable size and whether realloc moves it, would depend on the inputs run before. Setting
+// the threshold, at its default of 128 KiB, turns the adjustment off: an input meets the same
+// glibc whatever ran before it (AFL++ stability). Only for glibc's own malloc.
+void fix_glibc_mmap_threshold() {
+  constexpr int GLIBC_DEFAULT_MMAP_THRESHOLD_BYTES = 128 * 1024;
+  if (defining_file(reinterpret_cast<void*>(&malloc)).find("libc.so") != std::string_view::npos) {
+    mallopt(M_MMAP_THRESHOLD, GLIBC_DEFAULT_MMAP_THRESHOLD_BYTES);
+  }
+}
+
 AllocatorTarget make_system_target() {
   using FreeSized = void (*)(void*, std::size_t);
   using FreeAlignedSized = void (*)(void*, std::size_t, std::size_t);
@@ -79,6 +91,7 @@ AllocatorTarget make_system_target() {
   // A preloaded hardalloc's heap check, which a misuse op's child runs before it exits (a write
   // after free is found there, not at the write).
   target.check_fn = from_malloc_owner(reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "ha_check_heap")));
+  fix_glibc_mmap_threshold();
   return target;
 }
 

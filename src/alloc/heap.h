@@ -319,11 +319,15 @@ class HeapOps {
   // and, with force (or once their delay has passed), purges free pages and segments. With force
   // it first adopts every segment exited threads left (as mimalloc's forced collect does), so
   // that their remote frees are collected and their empty pages freed now.
+  // A forced collect also restarts the heap's upkeep schedule (it has just done the upkeep), so
+  // what follows it does not depend on how many slow paths came before.
   static void collect(H* h, bool force) {
     if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);
     if (force && h != &late_heap_) {
       while (reclaim_one(h)) {
       }
+      h->purge_check_count = 0;
+      h->next_upkeep_ms = 0;
     }
     collect_all_pages(h);
     purge_expired(h, os_now_ms(), force);

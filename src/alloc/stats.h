@@ -48,6 +48,12 @@ struct Stats {
     }
   }
 
+  static void reset_peaks() {
+    StatCounters& c = g_stat_counters<Config>;
+    c.page_bytes_in_use.reset_peak();
+    c.committed_bytes.reset_peak();
+  }
+
   // One block (hardening/log_sink.h): "hardalloc[PID] PROGRAM: statistics (NAME configuration)",
   // then the table.
   static void print(int fd) {

@@ -49,6 +49,7 @@ HA_EXPORT int HA_PREFIXED(stats_get)(struct ha_stats* out) {
   return 0;
 }
 HA_EXPORT void HA_PREFIXED(stats_print)(int fd) { hardalloc::Stats<Exported>::print(fd); }
+HA_EXPORT void HA_PREFIXED(stats_reset_peaks)(void) { hardalloc::Stats<Exported>::reset_peaks(); }
 
 // When the library loads: the options are read, so that with log_path every process leaves a
 // file (its "started" line) even if it never allocates; options that tune a mitigation this

@@ -32,6 +32,8 @@ class PeakCounter {
   void sub(size_t n) { value_.fetch_sub(n, std::memory_order_relaxed); }
   size_t get() const { return value_.load(std::memory_order_relaxed); }
   size_t peak() const { return peak_.load(std::memory_order_relaxed); }
+  // The peak starts again from the current value (an add racing this may raise it or not).
+  void reset_peak() { peak_.store(value_.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
  private:
   std::atomic<size_t> value_{0};

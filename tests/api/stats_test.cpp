@@ -63,6 +63,21 @@ TEST(Stats, HugeBlocksAreCounted) {
   EXPECT_EQ(after.huge_bytes, before.huge_bytes);
 }
 
+TEST(Stats, ResetPeaksStartsThePeaksFromTheCurrentValues) {
+  void* block = ha_malloc(8 * MIB);
+  ASSERT_NE(block, nullptr);
+  const ha_stats during = current_stats();
+  ha_free(block);
+  ha_collect(1);
+  const ha_stats after_free = current_stats();
+  ASSERT_GE(after_free.peak_in_use_bytes, during.peak_in_use_bytes);  // a peak stays after the free
+  ha_stats_reset_peaks();
+  const ha_stats after_reset = current_stats();
+  EXPECT_LE(after_reset.peak_in_use_bytes + 8 * MIB, after_free.peak_in_use_bytes);
+  EXPECT_LE(after_reset.peak_committed_bytes + 8 * MIB, after_free.peak_committed_bytes);
+  EXPECT_GE(after_reset.peak_committed_bytes, after_reset.committed_bytes);
+}
+
 TEST(Stats, LiveBlocksAreCountedPerSizeClass) {
   constexpr std::size_t BLOCK_BYTES = 48;
   constexpr std::size_t BLOCK_COUNT = 1000;

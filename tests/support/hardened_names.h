@@ -21,6 +21,7 @@
 #define ha_check_heap ha_hardened_check_heap
 #define ha_stats_get ha_hardened_stats_get
 #define ha_stats_print ha_hardened_stats_print
+#define ha_stats_reset_peaks ha_hardened_stats_reset_peaks
 // Tests whose expectations differ in the hardened build (exact usable sizes, the quarantine)
 // test this.
 #define HA_TEST_HARDENED 1
