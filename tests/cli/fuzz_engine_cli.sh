@@ -14,7 +14,7 @@ cd "$cli_scratch"  # where libFuzzer would drop a crash file
 
 expect_help "$fuzz_ops" --help
 expect_usage_error "^fuzz_ops: error: unknown option '--bogus'" "$fuzz_ops" --bogus
-expect_usage_error "^fuzz_ops: error: HARDALLOC_FUZZ_MODE: 'bogus' is not one of lockstep, free$" \
+expect_usage_error "^fuzz_ops: error: HARDALLOC_FUZZ_MODE: 'bogus' is not one of lockstep, free, epochs$" \
   env HARDALLOC_FUZZ_MODE=bogus "$fuzz_ops" -runs=1
 expect_usage_error "^fuzz_ops: error: HARDALLOC_FUZZ_LIVE_CAP_MB: 'abc'" \
   env HARDALLOC_FUZZ_LIVE_CAP_MB=abc "$fuzz_ops" -runs=1
