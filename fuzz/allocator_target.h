@@ -52,12 +52,16 @@ struct AllocatorTarget {
   // shadow memory for the whole aligned reservation, so posix_memalign(4 GiB, n) alone took
   // 1 GB of RSS and sent the CI fuzz smoke past libFuzzer's 4 GB limit. Its cap is 64 MiB.
   std::size_t max_alignment_bytes;
-  // Brings the calling thread's heap back to a clean state while no block is live, or null:
-  // the executor calls it on every thread a stream used, after the stream (executor.h), so that
-  // an input runs the same allocator paths whatever ran before it (AFL++ stability) and a
-  // finding replays alone.
+  // Brings the calling thread's heap back to a clean state while the stream's blocks are freed,
+  // or null. The executor (executor.h) calls it after each stream on every thread the stream
+  // used, and before a stream where a heap's state is unknown, so that an input runs the same
+  // allocator paths whatever ran before it (AFL++ stability) and a finding replays alone.
   // Targets in a child process get a fresh process instead (HARDALLOC_FUZZ_REUSE_CHILD=0).
   void (*reset_fn)() = nullptr;
+  // Rounds of resets over those threads: 2 when a reset frees blocks into other threads' heaps
+  // (the hardened quarantine hands them back as remote frees), so that the second round
+  // collects what the first one sent.
+  unsigned reset_rounds = 1;
 };
 
 // The process's malloc. At first use it keeps only the functions defined in the same file as

@@ -91,6 +91,7 @@ struct LockStepWorker {
   bool stop = false;
   Observation observation{};
   // Coordinator-only: the reset whose clean state this thread's heap is in (null: unknown).
+  // Slot 0 of a target's workers is never a thread: its clean_for is the calling thread's.
   void (*clean_for)() = nullptr;
 };
 
@@ -99,8 +100,7 @@ struct LockStepWorker {
 // and it meets the heaps in the state the reset left them (AFL++ stability). Each target has
 // its own workers, so a comparison target's THREAD_END never ends a thread that holds the
 // other's heap (up to MAX_TARGETS targets; more share the last set). Never destroyed: at exit
-// the workers still wait on their condition variables. One stream runs at a time. The calling
-// thread's counterpart of LockStepWorker::clean_for is caller_clean_for.
+// the workers still wait on their condition variables. One stream runs at a time.
 constexpr unsigned MAX_TARGETS = 4;
 struct LockStepPool {
   const AllocatorTarget* owners[MAX_TARGETS] = {};
@@ -129,8 +129,6 @@ LockStepWorker* lock_step_workers(const AllocatorTarget* target) {
   pool->owners[i] = target;
   return pool->workers[i];
 }
-
-void (*caller_clean_for)() = nullptr;  // the calling thread's heap: as LockStepWorker::clean_for
 
 // One logical thread of free-running mode; THREAD_END moves it onto a new pthread, which joins
 // the one before it, so that a chain never waits for the coordinator (in epoch mode the
@@ -168,8 +166,10 @@ class StreamExecution {
     } else {
       run_free_running();
     }
+    if (!violations_.failed()) release_everything();
+    // A failed stream leaves blocks live, in heaps that may be corrupt: no reset runs on them
+    // before the finding is reported; the next stream resets them first.
     if (violations_.failed()) return forget_clean_heaps();
-    release_everything();
     clean_heaps(true);
   }
 
@@ -199,9 +199,9 @@ class StreamExecution {
   void epoch_barrier(unsigned op_index, const Op& op, unsigned me);
   // Runs the target's reset on each heap that is not in its clean state: before the ops, those
   // of threads whose state is unknown; after them (after_stream), also those the stream used and
-  // those of workers it ended, which start again. The calling thread's heap goes last: its
-  // forced collect takes in what the others left. So every stream of the target starts from the
-  // same state, and the resets' own paths belong to the stream that made them needed.
+  // those of workers it ended, which start again; the workers first, the calling thread last,
+  // AllocatorTarget::reset_rounds times. So every stream of the target starts from the same
+  // state, and the resets' own paths belong to the stream that made them needed.
   void clean_heaps(bool after_stream);
   // After a violation, when blocks stay live: the heaps the stream used are in no known state.
   void forget_clean_heaps();
@@ -338,19 +338,22 @@ void StreamExecution::run_lock_step() {
 void StreamExecution::clean_heaps(bool after_stream) {
   void (*reset)() = runner_.target().reset_fn;
   if (reset == nullptr) return;
-  for (unsigned t = 1; t < MAX_THREADS; ++t) {
-    LockStepWorker& worker = workers_[t];
-    if (worker.clean_for == reset && !(after_stream && used_[t])) continue;
-    dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
-    worker.clean_for = reset;
+  bool resets[MAX_THREADS];
+  resets[0] = after_stream || workers_[0].clean_for != reset;
+  for (unsigned t = 1; t < MAX_THREADS; ++t) resets[t] = workers_[t].clean_for != reset || (after_stream && used_[t]);
+  for (unsigned round = 0; round < runner_.target().reset_rounds; ++round) {
+    for (unsigned t = 1; t < MAX_THREADS; ++t) {
+      if (resets[t]) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
+    }
+    if (resets[0]) reset();
   }
-  if (caller_clean_for == reset && !after_stream) return;
-  reset();
-  caller_clean_for = reset;
+  for (unsigned t = 0; t < MAX_THREADS; ++t) {
+    if (resets[t] && (t == 0 || workers_[t].running)) workers_[t].clean_for = reset;
+  }
 }
 
 void StreamExecution::forget_clean_heaps() {
-  caller_clean_for = nullptr;
+  workers_[0].clean_for = nullptr;
   for (unsigned t = 1; t < MAX_THREADS; ++t) {
     if (used_[t]) workers_[t].clean_for = nullptr;
   }

@@ -1,10 +1,11 @@
 // Runs an op stream on a target with K threads and fills a RunResult.
 //
 // Lock-step (the default) hands each op, in stream order, to its thread and waits for it:
-// thread 0 is the calling thread, threads 1..K-1 are workers started on their first op and
-// kept for later streams; the same input always makes the same calls in the same order, so
-// every failure replays. HANDOFF frees the block on the receiving thread; THREAD_END ends a
-// worker (its heap is abandoned) and its next op starts a new one.
+// thread 0 is the calling thread, threads 1..K-1 are workers kept for later streams (for a
+// target with a reset, all MAX_THREADS - 1 start with its first stream); the same input always
+// makes the same calls in the same order, so every failure replays. HANDOFF frees the block on
+// the receiving thread; THREAD_END ends a worker (its heap is abandoned): a new one starts at
+// the stream's end (with a reset) or on its next op.
 //
 // After the ops and the release of every live block, the target's reset (AllocatorTarget::
 // reset_fn) runs on each worker the stream used and on the calling thread, and a worker the

@@ -16,26 +16,29 @@ namespace hafuzz {
 // what exited threads left, frees every page and unmaps every free segment; the statistics'
 // peaks start again, or whether a page raises a peak would depend on the inputs before. So each
 // stream maps its memory afresh and takes the same paths whatever ran before (docs/fuzzing.md,
-// "A clean allocator per input").
-#define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse)                                            \
-  AllocatorTarget {                                                                                         \
-    label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,             \
-        prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc,   \
-        [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized,   \
-        prefix##free_aligned_sized, false, false, false, reports_misuse, prefix##check_heap, SIZE_MAX, [] { \
-          prefix##free(prefix##malloc(1));                                                                  \
-          prefix##collect(1);                                                                               \
-          prefix##stats_reset_peaks();                                                                      \
-        }                                                                                                   \
+// "A clean allocator per input"). The hardened build resets twice: a thread's quarantine holds
+// blocks of other threads' pages, and flushing it frees them there.
+#define HARDALLOC_PREFIXED_TARGET(label, prefix, reports_misuse, reset_rounds)                            \
+  AllocatorTarget {                                                                                       \
+    label, prefix##malloc, prefix##free, prefix##calloc, prefix##realloc, prefix##reallocarray,           \
+        prefix##posix_memalign, prefix##aligned_alloc, prefix##memalign, prefix##valloc, prefix##pvalloc, \
+        [](void* block) -> std::size_t { return prefix##malloc_usable_size(block); }, prefix##free_sized, \
+        prefix##free_aligned_sized, false, false, false, reports_misuse, prefix##check_heap, SIZE_MAX,    \
+        [] {                                                                                              \
+          prefix##free(prefix##malloc(1));                                                                \
+          prefix##collect(1);                                                                             \
+          prefix##stats_reset_peaks();                                                                    \
+        },                                                                                                \
+        reset_rounds                                                                                      \
   }
 
 const AllocatorTarget& hardalloc_target() {
-  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc", ha_, false);
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc", ha_, false, 1);
   return target;
 }
 
 const AllocatorTarget& hardalloc_hardened_target() {
-  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc-hardened", ha_hardened_, true);
+  static const AllocatorTarget target = HARDALLOC_PREFIXED_TARGET("hardalloc-hardened", ha_hardened_, true, 2);
   return target;
 }
 

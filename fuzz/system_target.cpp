@@ -46,7 +46,9 @@ Function from_malloc_owner(Function function) {
 // M_MMAP_THRESHOLD; glibc 2.36), so whether a block of a few hundred KiB is mapped, and with it
 // its usable size and whether realloc moves it, would depend on the inputs run before. Setting
 // the threshold, at its default of 128 KiB, turns the adjustment off: an input meets the same
-// glibc whatever ran before it (AFL++ stability). Only for glibc's own malloc.
+// glibc whatever ran before it (AFL++ stability). Only for glibc's own malloc, and whether glibc
+// is the comparison or the target under test: so its paths that raise the threshold are not
+// fuzzed.
 void fix_glibc_mmap_threshold() {
   constexpr int GLIBC_DEFAULT_MMAP_THRESHOLD_BYTES = 128 * 1024;
   if (defining_file(reinterpret_cast<void*>(&malloc)).find("libc.so") != std::string_view::npos) {

@@ -319,8 +319,9 @@ class HeapOps {
   // and, with force (or once their delay has passed), purges free pages and segments. With force
   // it first adopts every segment exited threads left (as mimalloc's forced collect does), so
   // that their remote frees are collected and their empty pages freed now.
-  // A forced collect also restarts the heap's upkeep schedule (it has just done the upkeep), so
-  // what follows it does not depend on how many slow paths came before.
+  // A forced collect also restarts the heap's upkeep schedule: the count of slow paths starts
+  // from zero and the next due check walks the pages whatever the clock, so what follows it does
+  // not depend on how many slow paths came before (in-process fuzzing's reset relies on this).
   static void collect(H* h, bool force) {
     if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);
     if (force && h != &late_heap_) {

@@ -22,8 +22,8 @@ class Counter {
 class PeakCounter {
  public:
   void add(size_t n) {
-    // relaxed (all accesses of this class): statistics, synchronising with nothing; the CAS only
-    // keeps the peak monotonic.
+    // relaxed (all accesses of this class): statistics, synchronising with nothing; the CAS
+    // keeps the peak from going down between two resets.
     const size_t now = value_.fetch_add(n, std::memory_order_relaxed) + n;
     size_t peak = peak_.load(std::memory_order_relaxed);
     while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
@@ -32,7 +32,8 @@ class PeakCounter {
   void sub(size_t n) { value_.fetch_sub(n, std::memory_order_relaxed); }
   size_t get() const { return value_.load(std::memory_order_relaxed); }
   size_t peak() const { return peak_.load(std::memory_order_relaxed); }
-  // The peak starts again from the current value (an add racing this may raise it or not).
+  // The peak starts again from the current value. An add racing this that read the old, higher
+  // peak skips its CAS, so the peak may read below the value until the next add.
   void reset_peak() { peak_.store(value_.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
  private:

@@ -76,6 +76,10 @@ TEST(Stats, ResetPeaksStartsThePeaksFromTheCurrentValues) {
   EXPECT_LE(after_reset.peak_in_use_bytes + 8 * MIB, after_free.peak_in_use_bytes);
   EXPECT_LE(after_reset.peak_committed_bytes + 8 * MIB, after_free.peak_committed_bytes);
   EXPECT_GE(after_reset.peak_committed_bytes, after_reset.committed_bytes);
+  void* again = ha_malloc(4 * MIB);  // the peak rises again from where the reset left it
+  ASSERT_NE(again, nullptr);
+  EXPECT_GE(current_stats().peak_in_use_bytes, after_reset.peak_in_use_bytes + 4 * MIB);
+  ha_free(again);
 }
 
 TEST(Stats, LiveBlocksAreCountedPerSizeClass) {

@@ -76,7 +76,7 @@ struct Harness {
         runner(target, config, *model, violations) {
     result->verdict = hafuzz::Verdict::PASS;
     result->message[0] = '\0';
-    if (target.reset_fn != nullptr) target.reset_fn();  // as the executor does before a stream
+    if (target.reset_fn != nullptr) target.reset_fn();  // a clean heap, as the executor leaves it
   }
 
   // Frees what the commands left, checking each block as the executor does at a stream's end.
