@@ -37,16 +37,14 @@ bool g_purges_held = false;
 
 __attribute__((constructor(101))) void hold_purges_for_the_reset() {
   const char* options = std::getenv("HARDALLOC_OPTIONS");
-  if (options != nullptr && std::strstr(options, "purge_delay_ms") != nullptr) return;
+  // Not held when the user set a delay, or set options too long to keep whole.
+  if (options != nullptr &&
+      (std::strstr(options, "purge_delay_ms") != nullptr || std::strlen(options) >= sizeof g_user_options))
+    return;
   g_user_had_options = options != nullptr;
+  if (g_user_had_options) std::strcpy(g_user_options, options);
   char value[sizeof g_user_options + 32];
-  const int length = !g_user_had_options ? std::snprintf(value, sizeof value, "%s", HELD_PURGE_DELAY)
-                                         : std::snprintf(value, sizeof value, "%s,%s", options, HELD_PURGE_DELAY);
-  if (g_user_had_options) {
-    if (std::strlen(options) >= sizeof g_user_options) return;  // not held: the user's value stays whole
-    std::strcpy(g_user_options, options);
-  }
-  if (length <= 0 || static_cast<std::size_t>(length) >= sizeof value) return;
+  std::snprintf(value, sizeof value, "%s%s%s", g_user_options, g_user_had_options ? "," : "", HELD_PURGE_DELAY);
   g_purges_held = setenv("HARDALLOC_OPTIONS", value, 1) == 0;
 }
 
