@@ -9,6 +9,7 @@
 
 #include "op_runner.h"
 #include "shadow_model.h"
+#include "turn_counter.h"
 #include "violation_sink.h"
 
 namespace hafuzz {
@@ -76,19 +77,23 @@ class EpochBarrier {
 
 class StreamExecution;
 
-// A lock-step worker: runs one job at a time for the coordinator, which waits for it.
+// A lock-step worker: runs one job at a time for the coordinator, which waits for it. The job
+// fields are the coordinator's until it advances `posted`, then the worker's until it advances
+// `finished` (each counter's release/acquire pair hands them over). Between jobs the two counts
+// are equal: the worker finishes every job, a stop included.
 struct LockStepWorker {
   pthread_t thread{};
-  bool running = false;  // coordinator-only
-  std::mutex mutex;
-  std::condition_variable changed;
-  // Guarded by mutex: a job is posted (op or reset set) and taken back when done is set.
+  bool running = false;         // coordinator-only
+  SpinBudget coordinator_wait;  // coordinator-only: its spins for this worker's results
+  SpinBudget worker_wait;       // the worker's own: its spins for a next job
+  TurnCounter posted;           // jobs posted by the coordinator
+  TurnCounter finished;         // jobs the worker has finished
   StreamExecution* owner = nullptr;
-  const Op* op = nullptr;
+  const Op* op = nullptr;  // the job: an op, else a reset, unless stop
   void (*reset)() = nullptr;
   unsigned op_index = 0;
-  bool done = false;
   bool stop = false;
+  bool spin_for_next = false;  // the next job comes to this worker too: spin for it
   Observation observation{};
   // Coordinator-only: the reset whose clean state this thread's heap is in (null: unknown).
   // Slot 0 of a target's workers is never a thread: its clean_for is the calling thread's.
@@ -208,8 +213,14 @@ class StreamExecution {
   void run_lock_step();
   void run_free_running();
   bool start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op, unsigned op_index);
-  // Runs op, or else reset, on worker thread_index, starting it if needed.
-  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)());
+  // Runs op, or else reset, on worker thread_index, starting it if needed; next_job_too: the
+  // coordinator's next job goes to the same worker.
+  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)(),
+                                 bool next_job_too);
+  // The thread that runs stream_.ops[i] in lock-step mode, and the first op from i on that
+  // runs on a worker (op_count if none).
+  unsigned lock_step_thread(unsigned i) const;
+  unsigned next_worker_op(unsigned i) const;
   void stop_worker(unsigned thread_index);
   void drain_mailbox(unsigned thread_index);
   Observation hand_off(unsigned op_index, const Op& op);
@@ -231,27 +242,22 @@ class StreamExecution {
 
 void* lock_step_worker_main(void* argument) {
   auto* worker = static_cast<LockStepWorker*>(argument);
-  std::unique_lock<std::mutex> lock(worker->mutex);
+  bool spin = false;
   for (;;) {
-    worker->changed.wait(lock, [&] { return worker->op != nullptr || worker->reset != nullptr || worker->stop; });
-    if (worker->stop) return nullptr;
-    const Op* op = worker->op;
-    void (*reset)() = worker->reset;
-    StreamExecution* owner = worker->owner;
-    const unsigned op_index = worker->op_index;
-    lock.unlock();
-    Observation observation{Outcome::BLOCK, 0};
-    if (op != nullptr) {
-      observation = owner->execute_lock_step_op(op_index, *op);
-    } else {
-      reset();
+    worker->posted.wait_past(worker->finished.value(), spin ? &worker->worker_wait : nullptr);
+    if (worker->stop) {
+      worker->finished.advance();
+      return nullptr;
     }
-    lock.lock();
+    Observation observation{Outcome::BLOCK, 0};
+    if (worker->op != nullptr) {
+      observation = worker->owner->execute_lock_step_op(worker->op_index, *worker->op);
+    } else {
+      worker->reset();
+    }
     worker->observation = observation;
-    worker->op = nullptr;
-    worker->reset = nullptr;
-    worker->done = true;
-    worker->changed.notify_all();
+    spin = worker->spin_for_next;
+    worker->finished.advance();
   }
 }
 
@@ -280,8 +286,8 @@ bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void
   return false;
 }
 
-Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op,
-                                                void (*reset)()) {
+Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)(),
+                                                bool next_job_too) {
   LockStepWorker& worker = workers_[thread_index];
   if (op != nullptr) used_[thread_index] = true;
   if (!worker.running) {
@@ -291,34 +297,43 @@ Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned 
     }
     worker.running = true;
   }
-  std::unique_lock<std::mutex> lock(worker.mutex);
   worker.owner = this;
   worker.op = op;
   worker.reset = reset;
   worker.op_index = op_index;
-  worker.done = false;
-  worker.changed.notify_all();
-  worker.changed.wait(lock, [&] { return worker.done; });
+  // Only the coordinator and the worker that gets the next job spin: on two cores, a third
+  // spinning thread would keep the one with the turn from running.
+  worker.spin_for_next = next_job_too;
+  const std::uint32_t finished = worker.finished.value();
+  worker.posted.advance();
+  worker.finished.wait_past(finished, &worker.coordinator_wait);
   return worker.observation;
 }
 
 void StreamExecution::stop_worker(unsigned thread_index) {
   LockStepWorker& worker = workers_[thread_index];
   if (!worker.running) return;
-  {
-    std::lock_guard<std::mutex> lock(worker.mutex);
-    worker.stop = true;
-    worker.changed.notify_all();
-  }
+  worker.stop = true;
+  worker.posted.advance();
   pthread_join(worker.thread, nullptr);
   worker.running = false;
   worker.clean_for = nullptr;
 }
 
+unsigned StreamExecution::lock_step_thread(unsigned i) const {
+  const Op& op = stream_.ops[i];
+  return op.kind == OpKind::HANDOFF ? op.to_thread : op.thread;
+}
+
+unsigned StreamExecution::next_worker_op(unsigned i) const {
+  while (i < stream_.op_count && lock_step_thread(i) == 0) ++i;
+  return i;
+}
+
 void StreamExecution::run_lock_step() {
   for (unsigned i = 0; i < stream_.op_count && !violations_.failed(); ++i) {
     const Op& op = stream_.ops[i];
-    const unsigned thread_index = op.kind == OpKind::HANDOFF ? op.to_thread : op.thread;
+    const unsigned thread_index = lock_step_thread(i);
     Observation& observation = result_->observations[i];
     result_->current_op = i;
     if (op.kind == OpKind::THREAD_END) {
@@ -328,7 +343,9 @@ void StreamExecution::run_lock_step() {
     } else if (thread_index == 0) {
       observation = execute_lock_step_op(i, op);
     } else {
-      observation = dispatch_to_worker(thread_index, i, &op, nullptr);
+      const unsigned next_dispatch = next_worker_op(i + 1);  // each op is scanned once per stream
+      const bool next_job_too = next_dispatch < stream_.op_count && lock_step_thread(next_dispatch) == thread_index;
+      observation = dispatch_to_worker(thread_index, i, &op, nullptr, next_job_too);
     }
   }
   result_->current_op = NO_OP_INDEX;
@@ -343,7 +360,7 @@ void StreamExecution::clean_heaps(bool after_stream) {
   for (unsigned t = 1; t < MAX_THREADS; ++t) resets[t] = workers_[t].clean_for != reset || (after_stream && used_[t]);
   for (unsigned round = 0; round < runner_.target().reset_rounds; ++round) {
     for (unsigned t = 1; t < MAX_THREADS; ++t) {
-      if (resets[t]) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset);
+      if (resets[t]) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset, false);
     }
     if (resets[0]) reset();
   }

@@ -18,7 +18,7 @@
 namespace {
 
 // The threads the fake target's reset ran on, in order. Written by one thread at a time: the
-// coordinator waits for each worker's reset (the hand-off's mutex orders the writes).
+// coordinator waits for each worker's reset (the hand-off's counters order the writes).
 struct ResetLog {
   pthread_t threads[64];
   unsigned count = 0;
