@@ -12,6 +12,7 @@ constexpr unsigned CONTENTION_ONE_IN = 4;
 constexpr unsigned MAX_COUNT = 4;         // calloc and reallocarray element counts
 constexpr unsigned MAX_ALIGN_SHIFT = 16;  // alignments 8 .. 64 KiB
 constexpr unsigned MIN_SLOT_SPAN = 2;     // slots a stream uses: few, so blocks are reused
+constexpr unsigned MAX_BURST_SHIFT = 4;   // a thread's ops come in runs of 1 .. 16 on average
 
 // The allocating kinds, which a swarm always keeps one of (with FREE).
 constexpr OpKind ALLOCATING[] = {OpKind::MALLOC, OpKind::CALLOC, OpKind::REALLOC, OpKind::ALIGNED_ALLOC, OpKind::NEW};
@@ -36,12 +37,16 @@ class Swarm {
     enabled_[enabled_count_++] = ALLOCATING[below(sizeof ALLOCATING / sizeof ALLOCATING[0])];
     enabled_[enabled_count_++] = OpKind::FREE;
     slot_span_ = MIN_SLOT_SPAN + below(SLOT_COUNT - MIN_SLOT_SPAN + 1);
+    burst_ = 1u << below(MAX_BURST_SHIFT + 1);
   }
 
   Op random_op() {
     Op op{};
     op.kind = enabled_[below(enabled_count_)];
-    op.thread = static_cast<std::uint8_t>(below(thread_count_));
+    // A new thread for each op with probability 1 / burst_: some streams interleave op by
+    // op, others let a thread run a batch (fill a page, free many) before the next one.
+    if (below(burst_) == 0) thread_ = below(thread_count_);
+    op.thread = static_cast<std::uint8_t>(thread_);
     const std::uint8_t fields = op_info(op.kind).fields;
     if (fields & FIELD_SLOT) op.slot = static_cast<std::uint8_t>(below(slot_span_));
     if (fields & FIELD_COUNT) op.count = 1 + below(MAX_COUNT);
@@ -67,6 +72,8 @@ class Swarm {
   OpKind enabled_[OP_KIND_COUNT + 2] = {};
   unsigned enabled_count_ = 0;
   unsigned slot_span_ = SLOT_COUNT;
+  unsigned burst_ = 1;   // mean run of one thread's ops
+  unsigned thread_ = 0;  // the thread of the current run
 };
 
 // Thread t allocates into its own slots and hands each block to thread t + 1, round after round.
