@@ -105,7 +105,7 @@ struct LockStepWorker {
 // and it meets the heaps in the state the reset left them (AFL++ stability). Each target has
 // its own workers, so a comparison target's THREAD_END never ends a thread that holds the
 // other's heap (up to MAX_TARGETS targets; more share the last set). Never destroyed: at exit
-// the workers still wait on their condition variables. One stream runs at a time.
+// the workers still wait for a job. One stream runs at a time.
 constexpr unsigned MAX_TARGETS = 4;
 struct LockStepPool {
   const AllocatorTarget* owners[MAX_TARGETS] = {};
@@ -114,8 +114,8 @@ struct LockStepPool {
 alignas(LockStepPool) unsigned char lock_step_storage[sizeof(LockStepPool)];
 
 // A forked child (AFL++'s fork server, a misuse op) has none of the workers' threads: it gets
-// new worker records, so each worker starts again on its next job. The old ones are not
-// destroyed: their condition variables count waiters that do not exist in the child.
+// new worker records (not running, counters at zero), so each worker starts again on its next
+// job. The old ones need no destruction: they own nothing.
 void forget_lock_step_workers_in_child() {
   auto* pool = std::launder(reinterpret_cast<LockStepPool*>(lock_step_storage));
   for (auto& workers : pool->workers) {

@@ -12,7 +12,7 @@ constexpr unsigned CONTENTION_ONE_IN = 4;
 constexpr unsigned MAX_COUNT = 4;         // calloc and reallocarray element counts
 constexpr unsigned MAX_ALIGN_SHIFT = 16;  // alignments 8 .. 64 KiB
 constexpr unsigned MIN_SLOT_SPAN = 2;     // slots a stream uses: few, so blocks are reused
-constexpr unsigned MAX_BURST_SHIFT = 4;   // a thread's ops come in runs of 1 .. 16 on average
+constexpr unsigned MAX_BURST_SHIFT = 4;   // a thread is drawn every 1 .. 16 ops on average
 
 // The allocating kinds, which a swarm always keeps one of (with FREE).
 constexpr OpKind ALLOCATING[] = {OpKind::MALLOC, OpKind::CALLOC, OpKind::REALLOC, OpKind::ALIGNED_ALLOC, OpKind::NEW};
@@ -38,13 +38,14 @@ class Swarm {
     enabled_[enabled_count_++] = OpKind::FREE;
     slot_span_ = MIN_SLOT_SPAN + below(SLOT_COUNT - MIN_SLOT_SPAN + 1);
     burst_ = 1u << below(MAX_BURST_SHIFT + 1);
+    thread_ = below(thread_count);
   }
 
   Op random_op() {
     Op op{};
     op.kind = enabled_[below(enabled_count_)];
-    // A new thread for each op with probability 1 / burst_: some streams interleave op by
-    // op, others let a thread run a batch (fill a page, free many) before the next one.
+    // A thread drawn anew (it may be the same one) every burst_ ops on average: some streams
+    // interleave op by op, others let a thread run a batch (fill a page, free many) first.
     if (below(burst_) == 0) thread_ = below(thread_count_);
     op.thread = static_cast<std::uint8_t>(thread_);
     const std::uint8_t fields = op_info(op.kind).fields;
@@ -72,7 +73,7 @@ class Swarm {
   OpKind enabled_[OP_KIND_COUNT + 2] = {};
   unsigned enabled_count_ = 0;
   unsigned slot_span_ = SLOT_COUNT;
-  unsigned burst_ = 1;   // mean run of one thread's ops
+  unsigned burst_ = 1;   // mean ops between two draws of the thread
   unsigned thread_ = 0;  // the thread of the current run
 };
 

@@ -8,6 +8,10 @@
 // sched_yield before it sleeps, which on a loaded machine gives the core away for a whole time
 // slice (measured: twice the time of a condition variable with one busy process beside it).
 // One thread waits on a counter at a time.
+//
+// How often a waiter spins, and whether it sleeps, follow thread timing: the two functions
+// that do it are out of line and carry no coverage instrumentation, or libFuzzer would count
+// timing as new coverage (the AFL++ build leaves the whole executor uninstrumented).
 #pragma once
 
 #include <linux/futex.h>
@@ -16,6 +20,12 @@
 
 #include <atomic>
 #include <cstdint>
+
+#if defined(__clang__)
+#define HA_FUZZ_UNTRACED __attribute__((noinline, no_sanitize("coverage")))
+#else
+#define HA_FUZZ_UNTRACED __attribute__((noinline, no_sanitize_coverage))
+#endif
 
 namespace hafuzz {
 
@@ -43,7 +53,7 @@ class TurnCounter {
   // whose wait sees the new value.
   // Seq_cst here and on sleeping_ in wait_past (a Dekker pair): either the waiter's check sees
   // the new value or this load sees it asleep; the futex itself rechecks the value in the kernel.
-  void advance() {
+  HA_FUZZ_UNTRACED void advance() {
     value_.fetch_add(1, std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst)) {
       syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&value_), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
@@ -56,7 +66,7 @@ class TurnCounter {
   // Returns once the counter differs from seen: spins for budget's spins first (none when
   // budget is null), then sleeps. Acquire: pairs with advance()'s release, so what the other
   // thread wrote before it is visible here.
-  void wait_past(std::uint32_t seen, SpinBudget* budget) {
+  HA_FUZZ_UNTRACED void wait_past(std::uint32_t seen, SpinBudget* budget) {
     if (budget != nullptr) {
       for (unsigned i = budget->spins(); i > 0; --i) {
         if (value_.load(std::memory_order_acquire) != seen) return budget->saw_change();
@@ -72,7 +82,9 @@ class TurnCounter {
   }
 
  private:
-  static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t), "the futex word is the counter");
+  static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
+                    std::atomic<std::uint32_t>::is_always_lock_free,
+                "the futex word is the counter");
   std::atomic<std::uint32_t> value_{0};
   std::atomic<bool> sleeping_{false};  // the waiter is in (or about to enter) a futex wait
 };

@@ -8,8 +8,9 @@ The whole test suite, as CI runs it: installs what is missing (tools/install-dep
 format and lint (tools/lint.sh), then builds and tests four presets:
   release  every test (unit, api, stress, process, preload, install, replay, planted, bench smoke)
   asan     ASan+UBSan on hardalloc itself, through the prefixed API
-  tsan     the stress and unit tests, and free-running op streams (45 s on the fast and
-           45 s on the hardened build), under ThreadSanitizer
+  tsan     the stress and unit tests, free-running and epoch op streams (50 s on the fast
+           and 50 s on the hardened build) and lock-step ones (10 s, the fast build), under
+           ThreadSanitizer
   fuzz     a short libFuzzer smoke of every fuzzer (ASan+UBSan)
 After each preset it prints how many tests were skipped, and why.
 
