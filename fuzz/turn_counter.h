@@ -52,10 +52,10 @@ class SpinBudget {
 
 class TurnCounter {
  public:
-  // Release: everything the caller wrote before (a job, a result) is visible to the thread
-  // whose wait sees the new value.
-  // Seq_cst here and on sleeping_ in wait_past (a Dekker pair): either the waiter's check sees
-  // the new value or this load sees it asleep; the futex itself rechecks the value in the kernel.
+  // Everything the caller wrote before (a job, a result) is visible to the thread whose wait
+  // sees the new value (the increment releases). Seq_cst, not just release, on the increment and
+  // on sleeping_ here and in wait_past (a Dekker pair): either the waiter's check sees the new
+  // value or this load sees it asleep; the futex itself rechecks the value in the kernel.
   HA_FUZZ_UNTRACED void advance() {
     value_.fetch_add(1, std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst)) {
