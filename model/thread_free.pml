@@ -401,6 +401,7 @@ inline release_block(f, b) {
        won = 0;
        if
        :: ow == 0 -> try_reclaim(won)
+       :: ow == 0 -> skip  /* wants_segment: f's heap has a free page, so it leaves the segment abandoned */
        :: else -> skip
        fi;
        if

@@ -138,18 +138,14 @@ class HeapOps {
     // relaxed: a filter; collect_unfull's acquire exchange does the synchronising.
     if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
     purge_check(h);
-    // Abandoned segments are adopted only when the heap has no free page of this kind left, as
-    // mimalloc reclaims only when its own segments have no room: their free pages are then as
-    // good as a fresh segment's, and the pages of this class they hold may have free blocks.
-    // Adopting on every class that misses spread a short-lived thread's blocks over every segment
-    // it took (about 8 per thread in bench_thread_churn), so that each stayed alive holding a few
-    // blocks, its free pages dirty: 2.7x mimalloc's peak RSS. A bounded number per call keeps one
-    // malloc from adopting every segment that exited threads left.
-    const SegmentList<Config>& own = h->segments[static_cast<size_t>(page_kind_of_bin(bin))];
+    // Adopting abandoned segments may bring pages of this class (wants_segment says when it
+    // may); a bounded number per call keeps one malloc from adopting every segment that exited
+    // threads left.
+    const SegmentKind kind = segment_kind_of(page_kind_of_bin(bin));
     for (int adopted = 0;; ++adopted) {
       if (P* p = page_with_free_block(h, bin)) return p;
       // relaxed: a hint; reclaim_one reads the list under its lock.
-      if (adopted == MAX_ADOPTIONS_PER_CALL || h == &late_heap_ || has_free_page(own.first) ||
+      if (adopted == MAX_ADOPTIONS_PER_CALL || h == &late_heap_ || !wants_segment(h, kind) ||
           abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) {
         break;
       }
@@ -289,17 +285,22 @@ class HeapOps {
   }
 
   // Adopts an abandoned segment the calling thread is freeing into. Returns nullptr when another
-  // thread adopted it first or this thread cannot own segments now; else the heap that adopted
-  // it: the thread's own, or, for a thread whose heap was torn down, the late heap, whose lock the caller then holds
-  // through `late` until its free is done (so that exiting threads' frees empty the segments they abandoned).
+  // thread adopted it first, this thread cannot own segments now, or its heap does not want the
+  // segment yet (wants_segment; then the block goes on its page's thread_free, collected when the
+  // segment is adopted); else the heap that adopted it: the thread's own, or, for a thread whose
+  // heap was torn down, the late heap, whose lock the caller then holds through `late` until its
+  // free is done (so that exiting threads' frees empty the segments they abandoned).
   static H* try_reclaim_on_free(Seg* s, LockGuard* late) {
     if (!options().reclaim_on_free) return nullptr;
     H* h;
     if (tl_heap_done<Config>) {
       late->lock(late_lock_);
       h = late_heap();
-    } else if ((h = thread_heap()) == nullptr) {  // a thread that only frees gets a heap here
-      return nullptr;
+    } else {
+      h = thread_heap();  // a thread that only frees gets a heap here
+      const bool adopt_now =
+          h != nullptr && (wants_segment(h, s->kind) || frees_empty(s) || os_now_ms() >= s->abandoned_until_ms.get());
+      if (!adopt_now) return nullptr;
     }
     {
       LockGuard guard(abandoned_lock_);
@@ -573,6 +574,26 @@ class HeapOps {
   }
 
   static bool has_free_page(const Seg* s) { return s != nullptr && s->used_pages < s->page_count; }
+
+  // Whether `h` should adopt an abandoned segment of `kind` it meets: only when its own segments
+  // of that kind have no free page, as mimalloc reclaims only when its segments have no room;
+  // then the segment's free pages serve as well as a fresh segment's, and its pages with free
+  // blocks better. Adopting every segment a thread meets (each class that missed, each segment
+  // it freed into) spread a short-lived thread's blocks over every segment it took, about 8 per
+  // thread in bench_thread_churn and 17 in bench_churn_transfers; each then stayed alive holding
+  // a few blocks, its free pages dirty (peak RSS 2.7x and 3.5x mimalloc's). A thread freeing
+  // into a segment adopts it all the same when its free is the segment's last (frees_empty), so
+  // that a segment whose blocks were all freed goes back, or when the segment has waited the
+  // purge delay (abandoned_until_ms), so that the frees into it do not wait for ever.
+  static bool wants_segment(const H* h, SegmentKind kind) {
+    return !has_free_page(h->segments[static_cast<size_t>(kind)].first);
+  }
+  // Counts a free into abandoned segment `s`; true when it was the last of the blocks live at
+  // abandon (abandoned_live).
+  static bool frees_empty(Seg* s) {
+    // relaxed: a heuristic, see Segment::abandoned_live; adoption itself takes the list's lock.
+    return s->abandoned_live.fetch_sub(1, std::memory_order_relaxed) == 1;
+  }
 
   // The segment of `list` to take a free page from: among the first MAX_SEGMENT_SEARCH, the
   // first with a free page whose memory is still committed, else the first with any free page
@@ -895,6 +916,11 @@ class HeapOps {
   }
 
   static void push_abandoned(Seg* s) {
+    uint32_t live = 0;
+    for_each_page_in_use(s, [&live](P& p) { live += p.used.get(); });
+    // relaxed: a heuristic (Segment::abandoned_live).
+    s->abandoned_live.store(live, std::memory_order_relaxed);
+    s->abandoned_until_ms.set(Pool::now_plus_delay());
     // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(nullptr, std::memory_order_relaxed);
     LockGuard guard(abandoned_lock_);
