@@ -49,6 +49,7 @@ byte seg_owner = OWNER;  /* Segment::owner */
 bit abandoned;           /* on the abandoned list (abandoned_lock_) */
 bit page_freed;          /* page_free ran: the segment is back in the pool, maybe unmapped */
 bit hint[5];             /* Heap::unfull_hint */
+bit umask;               /* the page's bit in Segment::unfull_mask */
 byte held[5];            /* blocks each thread holds: handed out and not freed */
 
 /* Program state (the test program, not the allocator). */
@@ -71,10 +72,10 @@ end:
 
 /* The temporaries of the inlines below: Promela declares an inline's variables in the
  * process that uses it, so every process declares them all once. */
-#define SCRATCH byte b; byte ml; bit mf; bit mn; bit retry; bit marked; bit pending; bit took; \
+#define SCRATCH bit tm; byte b; byte ml; bit mf; bit mn; bit retry; bit marked; bit pending; bit took; \
                 bit won; byte ow; byte nh; byte pending_at_adopt; byte pl; bit pf; bit pn; bit done
 /* Cleared after each operation, so that stale temporaries do not multiply the states. */
-#define CLEAR_SCRATCH d_step { b = 0; ml = 0; mf = 0; mn = 0; retry = 0; marked = 0; pending = 0; took = 0; \
+#define CLEAR_SCRATCH d_step { tm = 0; b = 0; ml = 0; mf = 0; mn = 0; retry = 0; marked = 0; pending = 0; took = 0; \
                               won = 0; ow = 0; nh = 0; pending_at_adopt = 0; pl = 0; pf = 0; pn = 0; done = 0 }
 
 /* The lowest block of mask m. */
@@ -169,13 +170,21 @@ inline move_to_full(h, pending) {
   fi
 }
 
-/* HeapOps::collect_unfull: the exchange is acquire, relies: pairs with notify_owner's release
- * store of the hint, which follows the notifier's push; the relaxed has_thread_free that
- * follows therefore reads that push or a later value (read coherence after happens-before). */
+/* HeapOps::collect_unfull: the hint exchange is acquire, relies: pairs with notify_owner's
+ * release store of the hint, which follows its setting of the mask bit. The mask exchange is
+ * acquire, relies: pairs with notify_owner's release fetch_or, which follows the notifier's
+ * push; the relaxed has_thread_free that follows therefore reads that push or a later value
+ * (read coherence after happens-before). The one page is in the one segment of heap h when
+ * page_heap == h; the walk over h's segments is folded into the exchange. */
 inline collect_unfull(h) {
   atomic { took = hint[h]; hint[h] = 0 }
   if
-  :: took && in_use && page_heap == h && in_full && tf_m != 0 -> unfull()
+  :: took && seg_owner == h ->
+       atomic { tm = umask; umask = 0 }
+       if
+       :: tm && in_use && page_heap == h && in_full && tf_m != 0 -> unfull()
+       :: else -> skip
+       fi
   :: else -> skip
   fi
 }
@@ -247,6 +256,7 @@ inline free_local(h, b) {
  * reads h also sees the heap as this thread set it up (heap_init or the pool). */
 inline adopt(h) {
   seg_owner = h;  /* relaxed: other threads only compare it with their own heap */
+  umask = 0;      /* relaxed: abandon waited out every notifier; the old owner's bit is stale */
   if
   :: in_use ->
        atomic { page_heap = h; pending_at_adopt = tf_m }
@@ -363,19 +373,26 @@ inline push_thread(f, b, took) {
 
 /* HeapOps::notify_owner. The load of Page::heap is acquire, relies: pairs with the release
  * store in adopt/init_page (the heap it names is fully set up); the push CAS that took TF_FULL
- * already acquired the owner's mark_full. The hint store is release, relies: pairs with
- * collect_unfull's acquire exchange (the owner then sees our push). end_notify is fetch_and
+ * already acquired the owner's mark_full. The page's bit in its segment's unfull_mask is set
+ * with a release fetch_or, relies: pairs with collect_unfull's acquire exchange of the mask (the
+ * owner then sees our push); then the hint store, release, relies: pairs with collect_unfull's
+ * acquire exchange of the hint (the owner then sees the bit). end_notify is fetch_and
  * release, relies: pairs with wait_notified's acquire. While TF_NOTIFYING is ours the page can
  * neither be freed nor change heap: the hint goes to the page's current heap. */
 inline notify_owner() {
   atomic { assert(!page_freed); nh = page_heap }
-  atomic {
-    assert(!page_freed && nh == page_heap);
-    if
-    :: nh != 0 -> hint[nh] = 1
-    :: else -> skip
-    fi
-  }
+  if
+  :: nh != 0 ->
+#ifdef PLANTED_HINT_BEFORE_MASK
+       /* Planted: the hint goes first, so the owner may take it before the bit is set. */
+       atomic { assert(!page_freed && nh == page_heap); hint[nh] = 1 }
+       atomic { assert(!page_freed && nh == page_heap); umask = 1 }
+#else
+       atomic { assert(!page_freed && nh == page_heap); umask = 1 }
+       atomic { assert(!page_freed && nh == page_heap); hint[nh] = 1 }
+#endif
+  :: else -> skip
+  fi;
   atomic { assert(!page_freed); tf_notifying = 0 }
 }
 
@@ -422,6 +439,9 @@ active proctype Owner() {
   SCRATCH;
   do
   :: mallocs < MAX_MALLOCS -> mallocs++; progress_malloc: malloc_block(OWNER); CLEAR_SCRATCH
+  /* A malloc of another class whose slow path takes the hint (find_page's first step) while
+   * this page may be full and its notifier half way. */
+  :: hint[OWNER] -> collect_unfull(OWNER); CLEAR_SCRATCH
   :: held[OWNER] != 0 -> b = LOWEST(held[OWNER]); progress_free: free_local(OWNER, b); CLEAR_SCRATCH
   :: held[OWNER] != 0 -> b = LOWEST(held[OWNER]); atomic { held[OWNER] = held[OWNER] & ~b; held[2] = held[2] | b }
   :: held[OWNER] != 0 -> b = LOWEST(held[OWNER]); atomic { held[OWNER] = held[OWNER] & ~b; held[3] = held[3] | b }

@@ -8,11 +8,14 @@
 // modification order decides, with no fence:
 //   owner:  mark_full: CAS TF_FULL in, unless blocks are pending  -> pending: un-full now
 //   freer:  push CAS; if TF_FULL was set, take it and set TF_NOTIFYING in the same CAS, then
-//           hint the page's heap and clear TF_NOTIFYING
-// Exactly one freer per full episode sends the hint: `unfull_hint` of the page's heap
-// (release); the owner takes it with an acquire exchange and scans its full queue. The owner
-// waits out TF_NOTIFYING before it frees a page or changes its heap, so the hint always goes to
-// the current owner and no freer reads a page that may be unmapped. Heaps are never unmapped.
+//           set the page's bit in its segment's unfull_mask, hint the page's heap and clear
+//           TF_NOTIFYING
+// Exactly one freer per full episode notifies. The owner takes the hint (`unfull_hint`) with an
+// acquire exchange and visits only the pages whose bit it takes from its segments' masks
+// (mimalloc visits only the pages that received a delayed free; a mask bit, unlike a link in a
+// list, may be set twice without harm). The owner waits out TF_NOTIFYING before it frees a page
+// or changes its heap, so the hint always goes to the current owner and no freer reads a page
+// that may be unmapped. Heaps are never unmapped.
 //
 // Purging: a heap's segments with free but committed pages wait in its purge queue, ordered by
 // deadline (the delay is one constant), and each pass takes only those that are due: O(what it
@@ -66,8 +69,8 @@ struct Heap {
   // Owned segments with at least one free page come first in each list; indexed by PageKind.
   SegmentList<Config> segments[PAGE_KIND_COUNT];
   IntrusiveList<Segment<Config>, &Segment<Config>::purge_next, &Segment<Config>::purge_prev> purge_queue;
-  // Set by a remote freer that took TF_FULL of one of our pages (release); taken by the owner's
-  // slow path (acquire exchange).
+  // Set by a remote freer that took TF_FULL of one of our pages, after it set the page's bit in
+  // its segment's unfull_mask (release); taken by the owner's slow path (acquire exchange).
   std::atomic<bool> unfull_hint{false};
   uint64_t next_purge_ms = UINT64_MAX;
   uint32_t purge_check_count = 0;  // slow paths, freed pages and adoptions (purge_check, retire_check)
@@ -279,8 +282,13 @@ class HeapOps {
     // acquire: pairs with the release store in init_page/adopt, so the heap we write into is seen
     // as its owner set it up (also implied by the push CAS that acquired mark_full's release).
     H* owner = p->heap.load(std::memory_order_acquire);
-    // release: the owner's acquire exchange then sees our push on thread_free.
-    if (owner != nullptr) owner->unfull_hint.store(true, std::memory_order_release);
+    if (owner != nullptr) {
+      Seg* s = segment_of_page(p);
+      // release (both): whoever takes the bit (collect_unfull's acquire exchange) sees our push
+      // on thread_free; whoever takes the hint sees the bit.
+      s->unfull_mask.fetch_or(uint64_t{1} << (p - s->pages), std::memory_order_release);
+      owner->unfull_hint.store(true, std::memory_order_release);
+    }
     p->end_notify();
   }
 
@@ -537,13 +545,23 @@ class HeapOps {
     return false;
   }
 
+  // Un-fulls the pages whose full episode a remote free ended: it visits the heap's segments
+  // and, in each, only the pages whose unfull_mask bit it takes, not the whole full queue. A bit
+  // may be stale (the page was un-fulled by its owner's own free since, or freed): the page is
+  // un-fulled only if it is still in the full queue with remote frees pending.
   static void collect_unfull(H* h) {
-    // acquire: pairs with notify_owner's release, making the pushes that raised the hint visible.
+    // acquire: pairs with notify_owner's release of the hint, making the bits set before it visible.
     if (!h->unfull_hint.exchange(false, std::memory_order_acquire)) return;
-    for (P* p = h->full.first; p != nullptr;) {
-      P* next = p->next;
-      if (p->has_thread_free()) unfull(h, p);
-      p = next;
+    for (SegmentList<Config>& list : h->segments) {
+      for (Seg* s = list.first; s != nullptr; s = s->next) {
+        // relaxed: a filter; the exchange below does the synchronising.
+        if (s->unfull_mask.load(std::memory_order_relaxed) == 0) continue;
+        // acquire: pairs with notify_owner's release fetch_or, making the push behind each bit visible.
+        for (uint64_t m = s->unfull_mask.exchange(0, std::memory_order_acquire); m != 0; m &= m - 1) {
+          P* p = &s->pages[lowest_bit(m)];
+          if (p->in_use && (p->flags.get() & PAGE_IN_FULL) && p->has_thread_free()) unfull(h, p);
+        }
+      }
     }
   }
 
@@ -877,10 +895,15 @@ class HeapOps {
     Pool::for_each_paged([survivor](Seg& s) {
       H* owner = s.owner.load(std::memory_order_relaxed);  // relaxed: the child has one thread
       if (owner == nullptr) return;                        // free or abandoned already
-      bool notifier_lost = false;
-      for_each_page_in_use(&s, [&notifier_lost](P& p) { notifier_lost |= p.forget_notifier_after_fork(); });
+      uint64_t notifier_lost = 0;                          // bit i: pages[i]
+      for_each_page_in_use(&s, [&s, &notifier_lost](P& p) {
+        if (p.forget_notifier_after_fork()) notifier_lost |= uint64_t{1} << (&p - s.pages);
+      });
       if (owner == survivor || owner == &late_heap_) {
-        if (notifier_lost) owner->unfull_hint.store(true, std::memory_order_relaxed);  // relaxed: one thread
+        if (notifier_lost != 0) {  // relaxed (both): the child has one thread
+          s.unfull_mask.fetch_or(notifier_lost, std::memory_order_relaxed);
+          owner->unfull_hint.store(true, std::memory_order_relaxed);
+        }
         return;
       }
       s.in_purge_queue = false;  // its heap's purge queue goes with the heap
@@ -953,6 +976,9 @@ class HeapOps {
   static void adopt(H* h, Seg* s) {
     // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(h, std::memory_order_relaxed);
+    // relaxed: abandon waited out every notifier and cleared TF_FULL, so no bit is being set;
+    // the old owner's bits are stale (adopt collects every page's remote frees below).
+    s->unfull_mask.store(0, std::memory_order_relaxed);
     s->last_purged_mask = 0;  // what the exited owner purged is no regret of this heap's (purge_pacing.h)
     // The segment's free pages were left unpurged at abandon (an adopter usually reuses them at
     // once); they now wait in this heap's purge queue with the deadline their first free page

@@ -48,6 +48,10 @@ struct Segment {
   // nullptr (under the abandoned-list lock); other threads only compare it with their own heap,
   // so relaxed loads suffice.
   std::atomic<Heap<Config>*> owner{nullptr};
+  // Bit i: a remote freer ended pages[i]'s full episode (HeapOps::notify_owner) and the owner
+  // has not looked yet (collect_unfull). Cleared when the segment changes hands: no notifier can
+  // be running then (abandon waits them out; a segment from the pool has no page in use).
+  std::atomic<uint64_t> unfull_mask{0};
   SegmentKind kind = SegmentKind::small;
   uint8_t page_shift = 0;
   bool abandoned = false;  // in the abandoned list (guarded by that list's lock)

@@ -45,6 +45,7 @@ class SegmentPool {
     s->page_count = static_cast<uint32_t>(SEGMENT_BYTES >> s->page_shift);
     s->used_pages = 0;
     s->used_mask = 0;
+    s->unfull_mask.store(0, std::memory_order_relaxed);  // relaxed: no page in use, so no notifier
     // Pages of a reused, unpurged segment may hold old data: all of them count as committed and
     // dirty (purge_mask) until purged, so their first use does not take them for zero.
     s->purge_mask = 0;

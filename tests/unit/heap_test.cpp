@@ -68,6 +68,43 @@ TYPED_TEST(HeapTest, CrossThreadFreesIntoAFullPageAreReused) {
   for (void* b : blocks) A::free(b);
 }
 
+// A remote free into one of several full pages sets that page's bit in its segment's
+// unfull_mask and the heap's hint; the owner's next slow path (any class) takes both and
+// un-fulls that page alone: it visits the pages that received frees, not its full queue.
+TEST(FastHeap, ARemoteFreeIntoAFullPageUnfullsThatPageAlone) {
+  using A = Allocator<FastConfig>;
+  const size_t size = 4000;    // 16 blocks per 64 KiB page; a class no other test of this binary uses
+  const size_t other = 14000;  // a class no other test uses: its first malloc takes the slow path
+  std::thread([&] {
+    const auto page_of = [](void* b) { return segment_of<FastConfig>(b)->page_of(b); };
+    std::vector<void*> blocks{A::malloc(size)};
+    std::vector<Page<FastConfig>*> pages{page_of(blocks.back())};
+    while (pages.size() < 5) {
+      blocks.push_back(A::malloc(size));
+      if (page_of(blocks.back()) != pages.back()) pages.push_back(page_of(blocks.back()));
+    }
+    for (size_t i = 0; i < 4; ++i) ASSERT_NE(pages[i]->flags.get() & PAGE_IN_FULL, 0) << "page " << i;
+    void* freed = nullptr;
+    for (void* b : blocks) {
+      if (page_of(b) == pages[1]) freed = b;
+    }
+    std::thread([freed] { A::free(freed); }).join();
+    Segment<FastConfig>* s = segment_of<FastConfig>(freed);
+    const uint64_t bit = uint64_t{1} << (pages[1] - s->pages);
+    EXPECT_EQ(s->unfull_mask.load(), bit);
+    EXPECT_TRUE(tl_heap<FastConfig>->unfull_hint.load());
+    void* slow = A::malloc(other);  // find_page: collect_unfull first
+    EXPECT_EQ(s->unfull_mask.load(), 0u);
+    EXPECT_FALSE(tl_heap<FastConfig>->unfull_hint.load());
+    EXPECT_EQ(pages[1]->flags.get() & PAGE_IN_FULL, 0) << "the page that received a free left the full queue";
+    for (size_t i : {0, 2, 3}) EXPECT_NE(pages[i]->flags.get() & PAGE_IN_FULL, 0) << "page " << i << " stays full";
+    A::free(slow);
+    for (void* b : blocks) {
+      if (b != freed) A::free(b);
+    }
+  }).join();
+}
+
 // A page that leaves the full queue goes to the back of its class queue, and the search for a
 // page takes freed blocks there before it carves fresh ones from the page in front (the memory
 // is already touched). Blocks of 6000 bytes are carved one at a time, so the front page has
