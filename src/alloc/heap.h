@@ -144,12 +144,11 @@ class HeapOps {
     // Adopting abandoned segments may bring pages of this class (wants_segment says when it
     // may); a bounded number per call keeps one malloc from adopting every segment that exited
     // threads left.
-    const SegmentKind kind = segment_kind_of(page_kind_of_bin(bin));
     for (int adopted = 0;; ++adopted) {
       if (P* p = page_with_free_block(h, bin)) return p;
       // relaxed: a hint; reclaim_one reads the list under its lock.
-      if (adopted == MAX_ADOPTIONS_PER_CALL || h == &late_heap_ || !wants_segment(h, kind) ||
-          abandoned_count_.load(std::memory_order_relaxed) == 0 || !reclaim_one(h)) {
+      if (adopted == MAX_ADOPTIONS_PER_CALL || abandoned_count_.load(std::memory_order_relaxed) == 0 ||
+          h == &late_heap_ || !wants_segment(h, segment_kind_of(page_kind_of_bin(bin))) || !reclaim_one(h)) {
         break;
       }
     }
