@@ -1,7 +1,8 @@
 /*
  * A Promela model of hardalloc's cross-thread protocols on one page (src/mem/page.h,
  * src/alloc/heap.h; Allocator::free_generic leads to HeapOps::release_block): the cross-thread free, the
- * full-page protocol on the one word `thread_free` (TF_FULL, TF_NOTIFYING, unfull_hint),
+ * full-page protocol on the one word `thread_free` (TF_FULL, TF_NOTIFYING, then the page's bit in
+ * Segment::unfull_mask and the heap's unfull_hint),
  * thread exit (abandon) and reclaim (reclaim_one, try_reclaim_on_free, adopt).
  * Inline names are the C++ functions they mirror; model/check.py runs Spin on it.
  *
@@ -274,7 +275,9 @@ inline adopt(h) {
 }
 
 /* HeapOps::abandon: clear_full (relaxed), then wait_notified (acquire) so that no freer still
- * tells the exiting heap; Page::heap and Segment::owner go to nullptr (relaxed: the abandoned
+ * tells the exiting heap; the remote frees so far are collected (so that abandoned_live counts
+ * only those still to come; pushes can land until the owner store below);
+ * Page::heap and Segment::owner go to nullptr (relaxed: the abandoned
  * list's lock, release at unlock and acquire at the adopter's lock, orders them before the
  * adopter's stores); then onto the abandoned list under its lock. */
 inline abandon(h) {
@@ -282,6 +285,7 @@ inline abandon(h) {
   :: in_use ->
        clear_full();
        wait_notified();
+       collect_thread_free();
        atomic { page_heap = 0; in_full = 0 }
   :: else -> skip
   fi;

@@ -22,12 +22,15 @@
 // purges). Free segments wait likewise in the pool, which unmaps them when due.
 //
 // Thread exit abandons the heap's segments that still hold live blocks; a live thread adopts
-// them (reclaim) in its slow path or when it frees into one.
+// one (reclaim) when it has no free page of that kind (in its slow path, or when it frees into
+// one), when it frees the last block live at abandon, or once the segment has waited the purge
+// delay (wants_segment, adopt_stale).
 #pragma once
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 
 #include "base/debug_assert.h"
 #include "base/intrusive_list.h"
@@ -148,7 +151,8 @@ class HeapOps {
       if (P* p = page_with_free_block(h, bin)) return p;
       // relaxed: a hint; reclaim_one reads the list under its lock.
       if (adopted == MAX_ADOPTIONS_PER_CALL || abandoned_count_.load(std::memory_order_relaxed) == 0 ||
-          h == &late_heap_ || !wants_segment(h, segment_kind_of(page_kind_of_bin(bin))) || !reclaim_one(h)) {
+          h == &late_heap_ || !wants_segment(h, segment_kind_of(page_kind_of_bin(bin))) ||
+          !reclaim_one(h, segment_kind_of(page_kind_of_bin(bin)))) {
         break;
       }
     }
@@ -197,7 +201,28 @@ class HeapOps {
 
   // Every PURGE_CHECK_INTERVAL-th slow path or emptied page: purges what has expired.
   static void purge_check(H* h) {
-    if (++h->purge_check_count % PURGE_CHECK_INTERVAL == 0) purge_expired(h, os_now_ms(), false);
+    if (++h->purge_check_count % PURGE_CHECK_INTERVAL != 0) return;
+    const uint64_t now_ms = os_now_ms();
+    purge_expired(h, now_ms, false);
+    adopt_stale(h, now_ms);
+  }
+
+  // Adopts the segment abandoned longest if it has waited the purge delay (abandoned_until_ms):
+  // one per upkeep (purge_check, retire_check) or collect. A segment that no thread frees into
+  // again and none runs out of pages for would otherwise keep its remote frees uncollected and
+  // its memory for good (abandoned_live stays high when remote frees raced the abandon).
+  static void adopt_stale(H* h, uint64_t now_ms) {
+    // relaxed: a hint; the list is read under its lock.
+    if (h == &late_heap_ || abandoned_count_.load(std::memory_order_relaxed) == 0) return;
+    Seg* s;
+    {
+      LockGuard guard(abandoned_lock_);
+      s = abandoned_.last;  // push_abandoned pushes at the front
+      if (s == nullptr || now_ms < s->abandoned_until_ms.load(std::memory_order_relaxed))
+        return;  // relaxed: under the lock
+      unlink_abandoned(s);
+    }
+    adopt(h, s);
   }
 
   // The free path's part of the slow path, every PURGE_CHECK_INTERVAL-th page it frees or
@@ -216,11 +241,13 @@ class HeapOps {
       collect_all_pages(h, Keep::only_pages);
     }
     purge_expired(h, now_ms, false);
+    adopt_stale(h, now_ms);
   }
 
   // Gives a block back to its page: `block` is a block start (or a dedicated block) that the
   // program freed and every check passed. The calling thread's own pages take it on local_free;
-  // other threads' pages on thread_free; an abandoned segment's page is adopted first.
+  // other threads' pages on thread_free; an abandoned segment's page is adopted first when the
+  // thread should take the segment (wants_segment), else goes on its thread_free.
   static void release_block(Seg* s, P* page, void* block) {
     if (s->kind == SegmentKind::dedicated) {
       Pool::release_dedicated(s);
@@ -305,8 +332,9 @@ class HeapOps {
       h = late_heap();
     } else {
       h = thread_heap();  // a thread that only frees gets a heap here
-      const bool adopt_now =
-          h != nullptr && (wants_segment(h, s->kind) || frees_empty(s) || os_now_ms() >= s->abandoned_until_ms.get());
+      // relaxed (abandoned_until_ms): a hint, see Segment::abandoned_live.
+      const bool adopt_now = h != nullptr && (wants_segment(h, s->kind) || frees_empty(s) ||
+                                              os_now_ms() >= s->abandoned_until_ms.load(std::memory_order_relaxed));
       if (!adopt_now) return nullptr;
     }
     {
@@ -339,10 +367,12 @@ class HeapOps {
   static void collect(H* h, bool force) {
     if constexpr (QUARANTINE) h->quarantine.flush(&release_quarantined);
     if (force && h != &late_heap_) {
-      while (reclaim_one(h)) {
+      while (reclaim_one(h, std::nullopt)) {
       }
       h->purge_check_count = 0;
       h->next_upkeep_ms = 0;
+    } else {
+      adopt_stale(h, os_now_ms());
     }
     collect_all_pages(h);
     purge_expired(h, os_now_ms(), force);
@@ -601,7 +631,8 @@ class HeapOps {
   // a few blocks, its free pages dirty (peak RSS 2.7x and 3.5x mimalloc's). A thread freeing
   // into a segment adopts it all the same when its free is the segment's last (frees_empty), so
   // that a segment whose blocks were all freed goes back, or when the segment has waited the
-  // purge delay (abandoned_until_ms), so that the frees into it do not wait for ever.
+  // purge delay (abandoned_until_ms); so does the next upkeep of any thread (adopt_stale), so
+  // that the frees into it do not wait for ever.
   static bool wants_segment(const H* h, SegmentKind kind) {
     return !has_free_page(h->segments[static_cast<size_t>(kind)].first);
   }
@@ -872,9 +903,10 @@ class HeapOps {
       if (now_ms >= s->purge_deadline_ms) purge_free_pages(h, s, now_ms, false);
     }
     if (s->in_purge_queue) leave_purge_queue(h, s);
-    for_each_page_in_use(s, [](P& p) {
-      p.clear_full();     // no new freer will tell the exiting heap...
-      p.wait_notified();  // ...and none is still doing so
+    for_each_page_in_use(s, [h](P& p) {
+      p.clear_full();               // no new freer will tell the exiting heap...
+      p.wait_notified();            // ...and none is still doing so
+      collect_remote_frees(h, &p);  // so that abandoned_live counts only the frees still to come
       detach_page(p);
     });
     push_abandoned(s);
@@ -908,6 +940,7 @@ class HeapOps {
       s.in_purge_queue = false;  // its heap's purge queue goes with the heap
       for_each_page_in_use(&s, [](P& p) {
         p.clear_full();
+        p.collect_thread_free();  // the child has one thread, and no list is in flight (collect_lock)
         detach_page(p);
       });
       push_abandoned(&s);
@@ -942,7 +975,7 @@ class HeapOps {
     for_each_page_in_use(s, [&live](P& p) { live += p.used.get(); });
     // relaxed: a heuristic (Segment::abandoned_live).
     s->abandoned_live.store(live, std::memory_order_relaxed);
-    s->abandoned_until_ms.set(Pool::now_plus_delay());
+    s->abandoned_until_ms.store(Pool::now_plus_delay(), std::memory_order_relaxed);  // relaxed: a hint, as above
     // relaxed: other threads only compare it with their own heap (segment.h).
     s->owner.store(nullptr, std::memory_order_relaxed);
     LockGuard guard(abandoned_lock_);
@@ -959,11 +992,17 @@ class HeapOps {
     g_stat_counters<Config>.abandoned_segments.sub(1);
   }
 
-  static bool reclaim_one(H* h) {
+  // Adopts the most recently abandoned segment of `kind` among the first MAX_ABANDONED_SEARCH
+  // (of any kind with nullopt); false when there is none. A thread short of pages of one kind
+  // takes no segment of another: it would not help, and would spread its blocks.
+  static bool reclaim_one(H* h, std::optional<SegmentKind> kind) {
     Seg* s;
     {
       LockGuard guard(abandoned_lock_);
-      s = abandoned_.first;
+      size_t searched = 0;
+      for (s = abandoned_.first; s != nullptr && kind && s->kind != *kind; s = s->next) {
+        if (++searched == MAX_ABANDONED_SEARCH) return false;
+      }
       if (s == nullptr) return false;
       unlink_abandoned(s);
     }
@@ -1032,8 +1071,9 @@ class HeapOps {
     h->full = PageQueue<Config>{};
     for (auto& list : h->segments) list = SegmentList<Config>{};
     h->purge_queue = {};
-    // relaxed: the next owner's heap_init and first slow path read it in the same thread; a late
-    // freer's true only costs that owner one scan of its (empty) full queue.
+    // relaxed: the next owner's heap_init and first slow path read it in the same thread. No
+    // notifier can still set it (thread_exit waited them out); were one to, it would only cost
+    // that owner one walk of its (empty) segment lists.
     h->unfull_hint.store(false, std::memory_order_relaxed);
     h->next_purge_ms = UINT64_MAX;
     LockGuard guard(heap_pool_lock_);
@@ -1047,6 +1087,8 @@ class HeapOps {
   // How often, at most, the free path's upkeep walks a heap's pages (retire_check).
   static constexpr uint64_t UPKEEP_INTERVAL_MS = 10;
   static constexpr int MAX_ADOPTIONS_PER_CALL = 4;
+  // How many abandoned segments reclaim_one looks at for one of the kind it needs.
+  static constexpr size_t MAX_ABANDONED_SEARCH = 8;
   // How many pages page_with_free_block looks at for freed blocks after one it could extend.
   static constexpr size_t MAX_SEARCH_PAST_EXPANDABLE = 8;
   // How many segments page_alloc looks at for a free page whose memory is still committed.

@@ -18,7 +18,6 @@
 #include <cstdint>
 
 #include "base/bits.h"
-#include "base/relaxed.h"
 #include "hardening/block_states.h"
 #include "mem/page.h"
 #include "mem/size_class.h"
@@ -82,12 +81,13 @@ struct Segment {
   // that thread needing it again, not another thread taking what an exited one left.
   uint64_t released_by = 0;
   // Two hints for a thread freeing into an abandoned segment (HeapOps::wants_segment): from
-  // abandoned_until_ms on it adopts the segment; it also does when its free takes abandoned_live,
+  // abandoned_until_ms on it adopts the segment (and so does any thread's upkeep,
+  // HeapOps::adopt_stale); it also does when its free takes abandoned_live,
   // the blocks live at abandon less those freed into it since by threads that found it
   // abandoned, to zero. Both only decide when the segment is adopted, never whether that is
   // safe (adoption takes the list's lock), so relaxed accesses do: a stale or lost update makes
   // an adoption early or late. Remote frees that raced the abandon leave abandoned_live high.
-  Relaxed<uint64_t> abandoned_until_ms;
+  std::atomic<uint64_t> abandoned_until_ms{0};
   std::atomic<uint32_t> abandoned_live{0};
   size_t mapping_bytes = 0;  // bytes mapped from `this`
   size_t dirty_end = 0;      // taken from the pool: one past what its last use may have left committed

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cerrno>
 
+#include <chrono>
 #include <csignal>
 #include <set>
 #include <thread>
@@ -105,6 +106,69 @@ TEST(FastHeap, ARemoteFreeIntoAFullPageUnfullsThatPageAlone) {
   }).join();
 }
 
+// Two blocks of `size` that a thread allocated and left behind when it exited, in an abandoned
+// segment; `keep` is a block of this thread's, so that this heap owns a segment with free pages
+// and wants no other (HeapOps::wants_segment).
+struct AbandonedPair {
+  void* keep = nullptr;
+  void* blocks[2] = {};
+  Segment<FastConfig>* segment = nullptr;
+
+  explicit AbandonedPair(size_t size) : keep(Allocator<FastConfig>::malloc(size)) {
+    std::thread([&] {
+      blocks[0] = Allocator<FastConfig>::malloc(size);
+      blocks[1] = Allocator<FastConfig>::malloc(size);
+    }).join();
+    segment = segment_of<FastConfig>(blocks[0]);
+  }
+  // Both blocks in one segment, and that segment abandoned.
+  bool abandoned_together() const { return segment == segment_of<FastConfig>(blocks[1]) && segment->abandoned; }
+};
+
+// A thread with free pages of its own that frees the last block live in an abandoned segment
+// adopts it (Segment::abandoned_live reaches zero), so the segment, now empty, goes back.
+TEST(FastHeap, FreeingTheLastLiveBlockOfAnAbandonedSegmentAdoptsIt) {
+  using A = Allocator<FastConfig>;
+  AbandonedPair pair(5500);  // a class no other test of this binary uses
+  ASSERT_TRUE(pair.abandoned_together());
+  auto& [keep, blocks, s] = pair;
+  if (s->abandoned_live.load() != 2) {
+    GTEST_SKIP() << "the exited thread's blocks share their segment with blocks of earlier tests in this "
+                    "process; ctest runs each test in a process of its own";
+  }
+  ha_stats before;
+  Stats<FastConfig>::get(before);
+  A::free(blocks[0]);
+  EXPECT_TRUE(s->abandoned) << "adopted by a free that was not its last block";
+  EXPECT_EQ(s->abandoned_live.load(), 1u);
+  A::free(blocks[1]);  // adopts the segment, which is then empty: back to the pool, maybe unmapped
+  ha_stats after;
+  Stats<FastConfig>::get(after);
+  EXPECT_EQ(after.abandoned_segments + 1, before.abandoned_segments)
+      << "the free of its last live block did not adopt it";
+  A::free(keep);
+}
+
+// A thread with free pages of its own does not adopt an abandoned segment by freeing into it
+// (unless its free is the segment's last live block); once the segment has waited the purge
+// delay, the next upkeep or collect of any thread adopts it, so its memory does not wait for a
+// thread that runs out of pages.
+TEST(FastHeap, AnAbandonedSegmentNobodyWantsIsAdoptedOnceItWaitedThePurgeDelay) {
+  using A = Allocator<FastConfig>;
+  AbandonedPair pair(4500);  // a class no other test of this binary uses
+  ASSERT_TRUE(pair.abandoned_together());
+  auto& [keep, blocks, s] = pair;
+  A::free(blocks[0]);
+  EXPECT_TRUE(s->abandoned) << "adopted by a free that was not its last block, before the delay";
+  while (os_now_ms() < s->abandoned_until_ms.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Older abandoned segments of earlier tests go first, one per collect.
+  for (int i = 0; i < 1000 && s->abandoned; ++i) A::collect(false);
+  EXPECT_FALSE(s->abandoned);
+  EXPECT_EQ(s->owner.load(), tl_heap<FastConfig>);
+  A::free(blocks[1]);
+  A::free(keep);
+}
+
 // A page that leaves the full queue goes to the back of its class queue, and the search for a
 // page takes freed blocks there before it carves fresh ones from the page in front (the memory
 // is already touched). Blocks of 6000 bytes are carved one at a time, so the front page has
@@ -148,7 +212,7 @@ TYPED_TEST(HeapTest, ExitedThreadsSegmentsAreReclaimed) {
     EXPECT_EQ(segment->owner.load(std::memory_order_relaxed), nullptr);
   }
   EXPECT_EQ(live_blocks<TypeParam>(size), 400u);
-  for (void* b : survivors) A::free(b);  // adopts the abandoned segments (reclaim_on_free)
+  for (void* b : survivors) A::free(b);  // the last free into each segment adopts it (reclaim_on_free)
   A::collect(true);
   Stats<TypeParam>::get(s);
   EXPECT_EQ(s.abandoned_segments, 0u);
