@@ -144,17 +144,21 @@ class HeapOps {
     // relaxed: a filter; collect_unfull's acquire exchange does the synchronising.
     if (h->unfull_hint.load(std::memory_order_relaxed)) collect_unfull(h);
     purge_check(h);
-    // Adopting abandoned segments may bring pages of this class (wants_segment says when it
-    // may); a bounded number per call keeps one malloc from adopting every segment that exited
-    // threads left.
-    for (int adopted = 0;; ++adopted) {
+    if (P* p = page_with_free_block(h, bin)) return p;
+    return adopt_or_alloc_page(h, bin);
+  }
+
+  // find_page's part when the class queue has no page to give (out of line: the usual slow path,
+  // a refill from a page's freed blocks, must not pay its register saves). Adopting abandoned
+  // segments may bring pages of this class (wants_segment says when it may); a bounded number
+  // per call keeps one malloc from adopting every segment that exited threads left.
+  HA_NOINLINE static P* adopt_or_alloc_page(H* h, size_t bin) {
+    const SegmentKind kind = segment_kind_of(page_kind_of_bin(bin));
+    // relaxed: a hint; reclaim_one reads the list under its lock.
+    for (int adopted = 0; adopted < MAX_ADOPTIONS_PER_CALL && abandoned_count_.load(std::memory_order_relaxed) != 0 &&
+                          h != &late_heap_ && wants_segment(h, kind) && reclaim_one(h, kind);
+         ++adopted) {
       if (P* p = page_with_free_block(h, bin)) return p;
-      // relaxed: a hint; reclaim_one reads the list under its lock.
-      if (adopted == MAX_ADOPTIONS_PER_CALL || abandoned_count_.load(std::memory_order_relaxed) == 0 ||
-          h == &late_heap_ || !wants_segment(h, segment_kind_of(page_kind_of_bin(bin))) ||
-          !reclaim_one(h, segment_kind_of(page_kind_of_bin(bin)))) {
-        break;
-      }
     }
     P* p = page_alloc(h, bin);
     if (p == nullptr) return nullptr;
@@ -199,9 +203,13 @@ class HeapOps {
     return true;
   }
 
-  // Every PURGE_CHECK_INTERVAL-th slow path or emptied page: purges what has expired.
+  // Every PURGE_CHECK_INTERVAL-th slow path: purges what has expired and adopts a segment
+  // abandoned longer than the purge delay (adopt_stale).
   static void purge_check(H* h) {
-    if (++h->purge_check_count % PURGE_CHECK_INTERVAL != 0) return;
+    if (HA_UNLIKELY(++h->purge_check_count % PURGE_CHECK_INTERVAL == 0)) upkeep(h);
+  }
+  // Its rare part, out of line so that the usual slow path does not pay its register saves.
+  HA_NOINLINE static void upkeep(H* h) {
     const uint64_t now_ms = os_now_ms();
     purge_expired(h, now_ms, false);
     adopt_stale(h, now_ms);
@@ -528,7 +536,7 @@ class HeapOps {
   // touched is reused before fresh memory is (the queue's back holds the pages unfull put there).
   // Pages with nothing to give move to the full queue on the way, so each page is looked at once
   // per time it fills up.
-  static P* page_with_free_block(H* h, size_t bin) {
+  HA_ALWAYS_INLINE static P* page_with_free_block(H* h, size_t bin) {
     P* expandable = nullptr;
     size_t searched_past_expandable = 0;
     for (P* p = h->queues[bin].first; p != nullptr;) {
