@@ -209,10 +209,17 @@ class HeapOps {
     if (HA_UNLIKELY(++h->purge_check_count % PURGE_CHECK_INTERVAL == 0)) upkeep(h);
   }
   // Its rare part, out of line so that the usual slow path does not pay its register saves.
-  HA_NOINLINE static void upkeep(H* h) {
-    const uint64_t now_ms = os_now_ms();
+  HA_NOINLINE static void upkeep(H* h) { expire(h, os_now_ms()); }
+  // What every upkeep (purge_check, retire_check) does at `now_ms`: purges what has expired and
+  // adopts a segment abandoned longer than the purge delay.
+  static void expire(H* h, uint64_t now_ms) {
     purge_expired(h, now_ms, false);
     adopt_stale(h, now_ms);
+  }
+  // Whether abandoned segment `s` has waited the purge delay at `now_ms`.
+  static bool waited_purge_delay(const Seg* s, uint64_t now_ms) {
+    // relaxed: a hint, see Segment::abandoned_live (adopt_stale reads it under the list's lock).
+    return now_ms >= s->abandoned_until_ms.load(std::memory_order_relaxed);
   }
 
   // Adopts the segment abandoned longest if it has waited the purge delay (abandoned_until_ms):
@@ -226,8 +233,7 @@ class HeapOps {
     {
       LockGuard guard(abandoned_lock_);
       s = abandoned_.last;  // push_abandoned pushes at the front
-      if (s == nullptr || now_ms < s->abandoned_until_ms.load(std::memory_order_relaxed))
-        return;  // relaxed: under the lock
+      if (s == nullptr || !waited_purge_delay(s, now_ms)) return;
       unlink_abandoned(s);
     }
     adopt(h, s);
@@ -248,8 +254,7 @@ class HeapOps {
       h->next_upkeep_ms = now_ms + UPKEEP_INTERVAL_MS;
       collect_all_pages(h, Keep::only_pages);
     }
-    purge_expired(h, now_ms, false);
-    adopt_stale(h, now_ms);
+    expire(h, now_ms);
   }
 
   // Gives a block back to its page: `block` is a block start (or a dedicated block) that the
@@ -340,9 +345,8 @@ class HeapOps {
       h = late_heap();
     } else {
       h = thread_heap();  // a thread that only frees gets a heap here
-      // relaxed (abandoned_until_ms): a hint, see Segment::abandoned_live.
-      const bool adopt_now = h != nullptr && (wants_segment(h, s->kind) || frees_empty(s) ||
-                                              os_now_ms() >= s->abandoned_until_ms.load(std::memory_order_relaxed));
+      const bool adopt_now =
+          h != nullptr && (wants_segment(h, s->kind) || frees_empty(s) || waited_purge_delay(s, os_now_ms()));
       if (!adopt_now) return nullptr;
     }
     {
