@@ -191,7 +191,7 @@ class Allocator {
     // process's secrets (the canary's) must exist before a block is written with them.
     if (!Ops::process_init()) return fail_enomem();
     Ops::purge_if_due();
-    Seg* s = Pool::acquire_dedicated(size + TAIL, alignment);
+    Seg* s = Pool::acquire_dedicated(size + TAIL, alignment, tl_heap<Config>->thread_id);
     if (s == nullptr) return fail_enomem();
     P& page = s->pages[0];
     s->requested_bytes = size;

@@ -263,7 +263,7 @@ class HeapOps {
   // thread should take the segment (wants_segment), else goes on its thread_free.
   static void release_block(Seg* s, P* page, void* block) {
     if (s->kind == SegmentKind::dedicated) {
-      Pool::release_dedicated(s);
+      Pool::release_dedicated(s, tl_heap<Config>->thread_id);
       purge_if_due();
       return;
     }

@@ -111,9 +111,10 @@ class SegmentPool {
 
   // A dedicated segment for one block of at least `request` bytes whose address is a multiple
   // of `alignment` (a power of two): a recycled segment when header, alignment padding and the
-  // block fit one, else a mapping made to fit them. Returns nullptr when the OS refuses or the
-  // sizes overflow.
-  static Seg* acquire_dedicated(size_t request, size_t alignment) {
+  // block fit one, else a mapping made to fit them. `thread_id`: the allocating thread's
+  // (os_thread_id, 0 when unknown), for the purge pacing. Returns nullptr when the OS refuses or
+  // the sizes overflow.
+  static Seg* acquire_dedicated(size_t request, size_t alignment, uint64_t thread_id) {
     if (request > (size_t{1} << 46) || alignment > (size_t{1} << 40)) return nullptr;
     const size_t offset = alignment < SEGMENT_BYTES ? align_up(HEADER, alignment) : SEGMENT_BYTES;
     // At least one page, so that even a zero-byte block lies inside its mapping.
@@ -128,7 +129,7 @@ class SegmentPool {
       // that ask for such blocks ask again, and a fresh mapping each time costs two system calls
       // and its page faults. (A large block's request carries the canary's tail, TAIL, past
       // LARGE_BLOCK_MAX.) Plain huge blocks keep exact mappings.
-      s = take_free_or_map(Reuse::dedicated, 0);
+      s = take_free_or_map(Reuse::dedicated, thread_id);
     } else {
       const size_t needed = offset + block_bytes + GUARD;
       s = take_huge(needed);
@@ -202,14 +203,18 @@ class SegmentPool {
     return s;
   }
 
-  static void release_dedicated(Seg* s) {
+  // `thread_id`: the freeing thread's (os_thread_id, 0 when unknown). A thread that maps a
+  // segment for a block soon after the pool unmapped one it freed regrets that purge, as for
+  // pages: a program that allocates a set of large blocks, frees them and allocates them again
+  // every few delays keeps their segments once the delay has grown.
+  static void release_dedicated(Seg* s, uint64_t thread_id) {
     Page<Config>& p = s->pages[0];
     g_stat_counters<Config>.dedicated_blocks.sub(1);
     g_stat_counters<Config>.dedicated_bytes.sub(p.size());
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
-    p.used.set(0);       // block_size stays: what the free segment still has committed
-    s->released_by = 0;  // no thread's: a dedicated block's segment is no pacing regret
+    p.used.set(0);  // block_size stays: what the free segment still has committed
+    s->released_by = thread_id;
     // A mapping made to fit a huge block waits in the huge cache (a mapping for a block aligned
     // past a segment does not: its block sits a segment in); else it goes now.
     if (s->mapping_bytes != SEGMENT_BYTES &&
@@ -439,7 +444,7 @@ class SegmentPool {
 
   // A free SEGMENT_BYTES segment: the newest free one (of use `want` first), else a new mapping. Mapping one
   // soon after the delay unmapped one is the pool's regret (purge_pacing.h).
-  // `taker`: the thread whose heap will own it (0 for a dedicated block).
+  // `taker`: the thread whose heap will own it, or that allocates its dedicated block (0: unknown).
   static Seg* take_free_or_map(Reuse want, uint64_t taker) {
     if (Seg* s = take_free(want)) return s;
     // relaxed (all four): a heuristic; see purge_free_segments. Each unmapped segment is one
