@@ -11,8 +11,9 @@ enum class Mitigation : uint32_t {
   // Free-list links are stored encoded with per-page secret keys, so a use-after-free write or a
   // heap overflow into a free block cannot plant an arbitrary pointer for malloc to return.
   encoded_free_list = 1u << 0,
-  // The last OS page of every page area is inaccessible, so a linear overflow off the end of a
-  // page faults instead of reaching the next page's blocks.
+  // The last OS page of every page area, and the page after every block of a large page (a
+  // guard slot), is inaccessible, so a linear overflow off the end of a page or a large block
+  // faults instead of reaching the next page's or block's bytes.
   guard_pages = 1u << 1,
   // Every decoded free-list link must be null or a block start of the same page; anything else
   // is reported as free-list-corruption and never followed, so a forged link cannot make malloc

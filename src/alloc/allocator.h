@@ -39,11 +39,10 @@ class Allocator {
   static constexpr bool SAMPLED = Config::MITIGATIONS.has(Mitigation::guarded_sampling);
   // Bytes every request needs beyond what it asks for (the canary's tail word).
   static constexpr size_t TAIL = CANARIES ? BlockCanary::TAIL_BYTES : 0;
-  // The largest request a page holds; larger ones get a dedicated block. With guard pages that
-  // is every large block too, so that each has a guard page before (the segment header's) and
-  // after it, as huge blocks do; the segment pool recycles their segments.
-  static constexpr size_t PAGED_MAX =
-      (Config::MITIGATIONS.has(Mitigation::guard_pages) ? MEDIUM_BLOCK_MAX : LARGE_BLOCK_MAX) - TAIL;
+  // The largest request a page holds; larger ones get a dedicated block. With guard pages a
+  // large page gives each block a guard page after it (Page::SLOT_GUARDS), so that a large
+  // block is guarded on both sides as a huge one is, in memory its page keeps warm.
+  static constexpr size_t PAGED_MAX = LARGE_BLOCK_MAX - TAIL;
 
   HA_ALWAYS_INLINE static void* malloc(size_t size) noexcept {
     if constexpr (CHECKED) return malloc_generic(size, false);
@@ -137,7 +136,7 @@ class Allocator {
     const auto* p = static_cast<const uint8_t*>(ptr);
     if (HA_LIKELY((page->flags.get() & PAGE_HAS_ALIGNED) == 0)) return p;
     const size_t offset = static_cast<size_t>(p - page->area);
-    return page->area + offset - offset % page->size();
+    return page->area + offset - offset % page->stride();
   }
 
   // `sample`: the allocation may go to the guarded pool (all but the over-allocations of
@@ -298,7 +297,8 @@ class Allocator {
       report_heap_error(ReportKind::double_free, facts);
       return {};
     }
-    if (!page->in_use || p < page->area || p >= page->area + static_cast<size_t>(page->capacity.get()) * page->size()) {
+    if (!page->in_use || p < page->area ||
+        p >= page->area + static_cast<size_t>(page->capacity.get()) * page->stride()) {
       report_heap_error(ReportKind::invalid_free, facts);
       return {};
     }
@@ -361,7 +361,7 @@ class Allocator {
     if (HA_UNLIKELY(SegmentMap<Config>::lookup(s) != SegmentMap<Config>::SEGMENT_START)) return false;
     P* page = s->page_of(block);
     // The bounds before the division: a racing free of a page going free may see its size 0.
-    const size_t bytes = page->size();
+    const size_t bytes = page->stride();
     if (HA_UNLIKELY(!page->in_use || block < page->area || bytes == 0 ||
                     block >= page->area + static_cast<size_t>(page->capacity.get()) * bytes))
       return false;

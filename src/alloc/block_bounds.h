@@ -78,7 +78,7 @@ class BlockBounds {
     P* page = s->page_of(a);
     const size_t bytes = page->size();
     if (!page->in_use || bytes == 0 || a < page->area ||
-        a >= page->area + static_cast<size_t>(page->capacity.get()) * bytes)
+        a >= page->area + static_cast<size_t>(page->capacity.get()) * page->stride())
       return false;
     const size_t index = page->index_of(a);
     if (!s->block_states.is_allocated(static_cast<size_t>(page - s->pages), index)) return false;

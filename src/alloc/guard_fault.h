@@ -1,8 +1,9 @@
 // alloc: which guard page of ours an address is on, for the SIGSEGV handler
 // (hardening/fault_handler.h): the guarded pool's (hardening/guarded_pool.h), the one after a
 // segment's header, the one ending a guarded page
-// area, or the one after a dedicated block; or whether it is in a segment we unmapped. Reads only segments the segment
-// map vouches for, and nothing that allocates or locks (it runs in a signal handler).
+// area, the one after a block of a large page (a guard slot), or the one after a dedicated block; or whether it is in a
+// segment we unmapped. Reads only segments the segment map vouches for, and nothing that allocates or locks (it runs in
+// a signal handler).
 #pragma once
 #include "alloc/heap.h"
 #include "hardening/guarded_pool.h"
@@ -59,13 +60,30 @@ class GuardFault {
     if (index >= s->page_count) return false;
     P* p = &s->pages[index];
     const uintptr_t area_end = base + ((index + 1) << s->page_shift);
-    if ((s->guarded_pages >> index & 1) == 0 || a < area_end - GUARD) return false;
+    if ((s->guarded_pages >> index & 1) == 0) return false;
+    if (describe_slot_guard(s, p, a, facts)) return true;
+    if (a < area_end - GUARD) return false;
     facts.detail = "an access past the last block of a page (an overflow), on the guard page that ends it";
     if (p->in_use && p->reserved != 0) describe_block(s, p, p->block_at(p->reserved - 1), facts);
     return true;
   }
 
  private:
+  // A guard slot after a carved block of a large page (Page::SLOT_GUARDS).
+  static bool describe_slot_guard(Seg* s, P* p, uintptr_t a, BlockFacts& facts) {
+    const size_t bytes = p->size();
+    const size_t stride = p->stride();
+    const auto area = reinterpret_cast<uintptr_t>(p->area);
+    if (!p->in_use || stride == bytes || a < area || a >= area + static_cast<size_t>(p->capacity.get()) * stride)
+      return false;
+    const uint8_t* block = p->block_at((a - area) / stride);
+    if (a < reinterpret_cast<uintptr_t>(block) + bytes) return false;
+    facts.detail =
+        "an access on the guard page after a large block (an overflow of it, or an underflow of the block after it)";
+    describe_block(s, p, block, facts);
+    return true;
+  }
+
   static void describe_block(Seg* s, P* p, const uint8_t* block, BlockFacts& facts) {
     facts.block = block;
     facts.block_bytes = p->size();

@@ -131,6 +131,19 @@ class HeapOps {
     return s->kind == SegmentKind::large || (interval != 0 && index % interval == 0) ? GUARD : 0;
   }
 
+  // The guard slot after each block of a page of segment `s` (Page::SLOT_GUARDS): large pages
+  // only, whose blocks are whole OS pages, so a slot starts on a page boundary.
+  static_assert([] {
+    for (size_t bin = bin_of(MEDIUM_BLOCK_MAX) + 1; bin < BIN_COUNT; ++bin) {
+      if (bin_block_size(bin) % OS_PAGE_BYTES != 0) return false;
+    }
+    return true;
+  }());
+  static size_t slot_guard_bytes(const Seg* s) {
+    if constexpr (GUARD == 0) return 0;
+    return s->kind == SegmentKind::large ? GUARD : 0;
+  }
+
   // The calling thread's heap, created on first use; nullptr only when out of memory. Not for a
   // thread whose heap was torn down (tl_heap_done): see late_heap().
   static H* thread_heap() {
@@ -674,8 +687,9 @@ class HeapOps {
     const size_t area = page_area_bytes(s, index);
     const uint64_t bit = uint64_t{1} << index;
     p.bin = static_cast<uint8_t>(bin);
-    p.block_size.set(block);
-    p.reserved = static_cast<uint32_t>((area - guard_bytes(s, index)) / block);
+    const size_t stride = block + slot_guard_bytes(s);
+    p.set_block_size(block, stride);
+    p.reserved = static_cast<uint32_t>((area - guard_bytes(s, index)) / stride);
     p.capacity.set(0);
     p.used.set(0);
     p.free = nullptr;
@@ -720,7 +734,7 @@ class HeapOps {
     p->wait_notified();  // a remote freer may still be telling us about this page
     p->in_use = false;
     std::atomic_signal_fence(std::memory_order_seq_cst);  // before the segment stops counting it (init_page)
-    p->block_size.set(0);
+    p->set_block_size(0);
     // relaxed: no live block, so no remote freer reads it; the next init_page publishes anew.
     p->heap.store(nullptr, std::memory_order_relaxed);
     p->set_flags(0, nullptr);

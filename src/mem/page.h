@@ -58,10 +58,10 @@ struct alignas(128) Page {
   bool free_is_zero = false;  // every block on `free` is zero except its link word
   // Blocks carved into the lists so far. Owner-written; a checked free reads it from any thread.
   Relaxed<uint32_t> capacity;
-  uint32_t reserved = 0;  // blocks that fit in the area
-  Relaxed<size_t> block_size;
-  uint8_t* area = nullptr;    // first block
-  bool area_is_zero = false;  // the uncarved blocks [capacity, reserved) read as zero
+  uint32_t reserved = 0;       // blocks that fit in the area
+  Relaxed<size_t> block_size;  // set with block_stride, by set_block_size
+  uint8_t* area = nullptr;     // first block
+  bool area_is_zero = false;   // the uncarved blocks [capacity, reserved) read as zero
   [[no_unique_address]] typename Codec::Keys keys{};
 
   // Shared with other threads; each access names its memory order.
@@ -78,8 +78,26 @@ struct alignas(128) Page {
   // When the page's memory may go back to the OS: an empty page its heap keeps, or a free page
   // whose memory is still committed (in its segment's purge_mask; read only while that bit is set).
   uint64_t purge_due_ms = UINT64_MAX;
+  // Bytes from one block start to the next: block_size, plus a guard page after every block of
+  // a large page when the build has guard pages (a guard slot). Read through stride().
+  Relaxed<size_t> block_stride;
+
+  // With guard pages, large pages give every block a guard page of its own after it: a linear
+  // overflow off any large block faults (the block before it, or the segment header's guard,
+  // guards its start).
+  static constexpr bool SLOT_GUARDS = Config::MITIGATIONS.has(Mitigation::guard_pages);
 
   size_t size() const { return block_size.get(); }
+  size_t stride() const {
+    if constexpr (SLOT_GUARDS) return block_stride.get();
+    return size();
+  }
+  // `stride`: block_size and the guard slot after each block, if any.
+  void set_block_size(size_t bytes, size_t stride_bytes) {
+    block_size.set(bytes);
+    block_stride.set(stride_bytes);
+  }
+  void set_block_size(size_t bytes) { set_block_size(bytes, bytes); }
 
   // Every change of flags goes through here, keeping fast_free_heap in step.
   void set_flags(uint8_t new_flags, Heap<Config>* owner) {
@@ -213,14 +231,21 @@ struct alignas(128) Page {
   // the resident size of a barely used page small. With Mitigation::quarantine the new blocks
   // are linked in an order drawn from `random`; with free_fill each is filled.
   void extend(uint64_t random) {
-    const size_t bytes = size();
+    const size_t bytes = stride();
     uint32_t count = static_cast<uint32_t>(OS_CARVE_BYTES / bytes);
     if (count == 0) count = 1;
     if (count > reserved - capacity.get()) count = reserved - capacity.get();
     uint8_t* first = area + static_cast<size_t>(capacity.get()) * bytes;
     const bool reads_zero = area_is_zero && os_purge_reads_zero();  // a refused purge left old bytes
     if constexpr (FILLED) {
-      for (uint32_t i = 0; i < count; ++i) FreeFill::fill(first + i * bytes, bytes);
+      for (uint32_t i = 0; i < count; ++i) FreeFill::fill(first + i * bytes, size());
+    }
+    if constexpr (SLOT_GUARDS) {
+      // A guard slot is protected when its block is first carved, and stays so until the
+      // segment goes back to the pool (SegmentPool::release_paged lifts the page's guards).
+      if (bytes != size()) {
+        for (uint32_t i = 0; i < count; ++i) os_protect(first + i * bytes + size(), bytes - size());
+      }
     }
     if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine)) {
       link_in_random_order(first, count, random);
@@ -242,10 +267,10 @@ struct alignas(128) Page {
   static constexpr bool FILLED = Config::MITIGATIONS.has(Mitigation::free_fill);
 
   // The start of block `index`, and the index of a block start (callers check it is one).
-  uint8_t* block_at(size_t index) const { return area + index * size(); }
+  uint8_t* block_at(size_t index) const { return area + index * stride(); }
   size_t index_of(const void* block) const {
     const size_t offset = static_cast<size_t>(static_cast<const uint8_t*>(block) - area);
-    const size_t bytes = size();
+    const size_t bytes = stride();
     // Offsets in a page are below 4 MiB: a 32-bit division, several times faster than a 64-bit
     // one on many x86 cores, does (a dedicated block may be larger).
     if (HA_LIKELY(((offset | bytes) >> 32) == 0)) return static_cast<uint32_t>(offset) / static_cast<uint32_t>(bytes);
@@ -254,7 +279,7 @@ struct alignas(128) Page {
   // True when `p` is null or the start of a block carved from this page.
   bool is_block_or_null(uintptr_t p) const {
     const uintptr_t first = reinterpret_cast<uintptr_t>(area);
-    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity.get()) * size() &&
+    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity.get()) * stride() &&
                       block_at(index_of(reinterpret_cast<const void*>(p))) == reinterpret_cast<const uint8_t*>(p));
   }
 
@@ -270,7 +295,7 @@ struct alignas(128) Page {
       order[i - 1] = order[j];
       order[j] = t;
     }
-    const size_t bytes = size();
+    const size_t bytes = stride();
     uintptr_t next = 0;
     for (uint32_t i = count; i-- > 0;) {
       uint8_t* block = first + order[i] * bytes;

@@ -58,7 +58,7 @@ class SegmentPool {
       Page<Config>& p = s->pages[i];
       p.area = s->page_start(i) + (i == 0 ? HEADER : 0);
       p.reserved = 0;
-      p.block_size.set(0);
+      p.set_block_size(0);
       p.in_use = false;
       p.set_flags(0, nullptr);
       p.purge_due_ms = s->purge_deadline_ms;  // read only for the pages of purge_mask
@@ -72,9 +72,14 @@ class SegmentPool {
   // (committed) until the segment is reused or unmapped after the delay, or at `due_ms` when
   // that is sooner (see push_free).
   static void release_paged(Seg* s, uint64_t due_ms, uint64_t thread_id) {
-    for (uint64_t m = s->guarded_pages; m != 0; m &= m - 1) {
-      const unsigned i = lowest_bit(m);
-      os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
+    if (GUARD != 0 && s->kind == SegmentKind::large && s->guarded_pages != 0) {
+      // Its blocks' guard slots (Page::SLOT_GUARDS) and the page's end guard, in one call.
+      os_unprotect(reinterpret_cast<uint8_t*>(s) + HEADER, SEGMENT_BYTES - HEADER);
+    } else {
+      for (uint64_t m = s->guarded_pages; m != 0; m &= m - 1) {
+        const unsigned i = lowest_bit(m);
+        os_unprotect(s->page_start(i + 1) - GUARD, GUARD);
+      }
     }
     s->guarded_pages = 0;
     s->released_by = thread_id;
@@ -124,11 +129,10 @@ class SegmentPool {
       s = map_new(offset + block_bytes + GUARD, alignment, SEGMENT_BYTES);  // block exactly one segment in
     } else if ((alignment > MIN_BLOCK_BYTES || request <= LARGE_BLOCK_MAX + TAIL) &&
                offset + block_bytes + GUARD <= SEGMENT_BYTES) {
-      // An over-aligned block, or a large one (dedicated when guard pages give every large block
-      // its own), that fits a segment recycles one through the free list, as pages do: programs
-      // that ask for such blocks ask again, and a fresh mapping each time costs two system calls
-      // and its page faults. (A large block's request carries the canary's tail, TAIL, past
-      // LARGE_BLOCK_MAX.) Plain huge blocks keep exact mappings.
+      // An over-aligned block, or one of the largest large requests (whose canary's tail, TAIL,
+      // takes them past LARGE_BLOCK_MAX), that fits a segment recycles one through the free
+      // list, as pages do: programs that ask for such blocks ask again, and a fresh mapping each
+      // time costs two system calls and its page faults. Plain huge blocks keep exact mappings.
       s = take_free_or_map(Reuse::dedicated, thread_id);
     } else {
       const size_t needed = offset + block_bytes + GUARD;
@@ -146,7 +150,7 @@ class SegmentPool {
     s->purge_mask = 0;
     Page<Config>& p = s->pages[0];
     p.area = reinterpret_cast<uint8_t*>(s) + offset;
-    p.block_size.set(block_bytes);
+    p.set_block_size(block_bytes);
     p.reserved = 1;
     p.capacity.set(1);
     p.used.set(1);
@@ -300,7 +304,7 @@ class SegmentPool {
     g_stat_counters<Config>.page_bytes_in_use.sub(old_bytes);
     commit(s, block_bytes);
     decommit(s, old_bytes);
-    p.block_size.set(block_bytes);
+    p.set_block_size(block_bytes);
     unpoison(p.area, block_bytes);
   }
 

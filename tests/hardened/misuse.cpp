@@ -223,6 +223,11 @@ void run(const std::string& name, size_t size) {
   } else if (name == "guard-underflow-huge") {  // the guard page after the segment header
     uint8_t* p = bytes_of(malloc(size));
     p[-1] = 1;
+  } else if (name == "guard-underflow-large") {  // the guard slot of the large block before it
+    uint8_t* first = bytes_of(malloc(size));
+    uint8_t* p = bytes_of(malloc(size));
+    if (first == p) std::abort();
+    p[-1] = 1;
   } else if (name == "use-after-free-huge") {  // its mapping went back to the OS
     uint8_t* p = bytes_of(malloc(size));
     free(p);

@@ -47,7 +47,7 @@ struct CarvedPage {
   CarvedPage(std::size_t block_bytes, std::uint32_t carved)
       : memory(static_cast<std::uint8_t*>(std::aligned_alloc(PAGE_BYTES, PAGE_BYTES))) {
     page.area = memory;
-    page.block_size.set(block_bytes);
+    page.set_block_size(block_bytes);
     page.reserved = static_cast<std::uint32_t>(PAGE_BYTES / block_bytes);
     page.capacity.set(carved);
   }

@@ -302,5 +302,37 @@ TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
   EXPECT_EQ(WEXITSTATUS(status), FAULT_AT_GUARD);
 }
 
+// Large blocks share pages, each followed by a guard slot (Page::SLOT_GUARDS): blocks lie a
+// block size and a guard page apart, and a write just past a block's end faults.
+TEST(HardenedHeap, EachBlockOfALargePageEndsInAGuardSlot) {
+  using A = Allocator<HardenedConfig>;
+  constexpr size_t BYTES = 200 * KiB;
+  auto* block = static_cast<uint8_t*>(A::malloc(BYTES));
+  ASSERT_NE(block, nullptr);
+  Segment<HardenedConfig>* s = segment_of<HardenedConfig>(block);
+  Page<HardenedConfig>* page = s->page_of(block);
+  EXPECT_EQ(s->kind, SegmentKind::large);
+  EXPECT_EQ(page->stride(), page->size() + OS_PAGE_BYTES);
+  EXPECT_EQ(static_cast<size_t>(block - page->area) % page->stride(), 0u);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    struct sigaction action {};
+    action.sa_sigaction = on_segv;
+    action.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &action, nullptr);
+    uint8_t* guard = block + page->size();
+    unpoison(guard, 1);  // as above
+    g_guard_address = guard;
+    *g_guard_address = 1;
+    _exit(0);  // the write did not fault
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), FAULT_AT_GUARD);
+  A::free(block);
+}
+
 }  // namespace
 }  // namespace hardalloc

@@ -18,7 +18,7 @@ struct TestPage {
   explicit TestPage(size_t block, size_t area_bytes = 64 * KiB) {
     memory = static_cast<uint8_t*>(std::aligned_alloc(64 * KiB, area_bytes));
     page.area = memory;
-    page.block_size.set(block);
+    page.set_block_size(block);
     page.reserved = static_cast<uint32_t>(area_bytes / block);
     page.keys = typename Page<Config>::Codec::Keys{};
     if constexpr (!std::is_empty_v<typename Page<Config>::Codec::Keys>)
