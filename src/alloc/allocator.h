@@ -289,10 +289,9 @@ class Allocator {
     }
     P* page = s->page_of(ptr);
     const auto* p = static_cast<const uint8_t*>(ptr);
-    if (!page->in_use && p == page->area &&
-        page->size() != 0) {  // a block freed before, whose page (or segment) went free since
+    if (!page->in_use && was_block_start(page, p)) {  // a block freed before, whose page (or segment) went free since
       facts.block = p;
-      facts.block_bytes = page->size();  // kept while the page is free
+      facts.block_bytes = page->size() != 0 ? page->size() : page->stride() - Ops::slot_guard_bytes(s);
       facts.detail = "the block was freed before, and its page since";
       report_heap_error(ReportKind::double_free, facts);
       return {};
@@ -369,6 +368,15 @@ class Allocator {
     const size_t index = static_cast<size_t>(block - page->area) / bytes;
     if (HA_UNLIKELY(page->area + index * bytes != block)) return false;
     return s->block_states.set_free(static_cast<size_t>(page - s->pages), index);
+  }
+
+  // Whether `p` is the start of a block that free page `page` handed out before it went free
+  // (Page::free_blocks keeps the stride; a free dedicated segment keeps its block's size).
+  static bool was_block_start(const P* page, const uint8_t* p) {
+    const size_t stride = page->stride();
+    if (stride == 0 || p < page->area) return false;
+    const auto offset = static_cast<size_t>(p - page->area);
+    return offset < static_cast<size_t>(page->capacity.get()) * stride && offset % stride == 0;
   }
 
   // Returns false when the block was already marked allocated: the free list handed out a live

@@ -734,7 +734,7 @@ class HeapOps {
     p->wait_notified();  // a remote freer may still be telling us about this page
     p->in_use = false;
     std::atomic_signal_fence(std::memory_order_seq_cst);  // before the segment stops counting it (init_page)
-    p->set_block_size(0);
+    p->free_blocks();
     // relaxed: no live block, so no remote freer reads it; the next init_page publishes anew.
     p->heap.store(nullptr, std::memory_order_relaxed);
     p->set_flags(0, nullptr);

@@ -182,6 +182,15 @@ void run(const std::string& name, size_t size) {
     }
     blocks[above][-1] = 1;  // the last byte of the block below: its canary word
     free(blocks[below]);
+  } else if (name == "double-free-after-page-freed") {  // its page went free in between
+    void* keep = malloc(2 * size + 64);                 // another class's block keeps a small or medium segment
+    void* blocks[10];
+    for (void*& b : blocks) b = malloc(size);
+    for (void* b : blocks) free(b);
+    cycle_quarantine(2 * size + 64, 2000);
+    malloc_trim(0);  // empty pages go free now
+    free(blocks[3]);
+    free(keep);
   } else if (name == "write-after-free" || name == "zero-on-free") {  // caught leaving the quarantine
     uint8_t* p = bytes_of(malloc(size));
     free(p);
