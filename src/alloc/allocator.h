@@ -291,7 +291,7 @@ class Allocator {
     const auto* p = static_cast<const uint8_t*>(ptr);
     if (!page->in_use && was_block_start(page, p)) {  // a block freed before, whose page (or segment) went free since
       facts.block = p;
-      facts.block_bytes = page->size() != 0 ? page->size() : page->stride() - Ops::slot_guard_bytes(s);
+      facts.block_bytes = page->size() != 0 ? page->size() : page->block_stride.get() - Ops::slot_guard_bytes(s);
       facts.detail = "the block was freed before, and its page since";
       report_heap_error(ReportKind::double_free, facts);
       return {};
@@ -303,6 +303,10 @@ class Allocator {
     }
     const size_t index = page->index_of(p);
     uint8_t* start = page->block_at(index);
+    if (p >= start + page->size()) {  // in the guard slot after a block (Page::SLOT_GUARDS)
+      report_heap_error(ReportKind::invalid_free, facts);
+      return {};
+    }
     facts.block = start;
     facts.block_bytes = page->size();
     if (s->kind == SegmentKind::dedicated) {
@@ -359,9 +363,10 @@ class Allocator {
   HA_ALWAYS_INLINE static bool free_plain_block(Seg* s, const uint8_t* block) {
     if (HA_UNLIKELY(SegmentMap<Config>::lookup(s) != SegmentMap<Config>::SEGMENT_START)) return false;
     P* page = s->page_of(block);
-    // The bounds before the division: a racing free of a page going free may see its size 0.
+    // The bounds before the division: a racing free of a page going free may see its size 0
+    // (a free page keeps its stride, Page::free_blocks: the size is what says it is free).
     const size_t bytes = page->stride();
-    if (HA_UNLIKELY(!page->in_use || block < page->area || bytes == 0 ||
+    if (HA_UNLIKELY(!page->in_use || block < page->area || bytes == 0 || page->size() == 0 ||
                     block >= page->area + static_cast<size_t>(page->capacity.get()) * bytes))
       return false;
     // From `bytes` as read above, not the page again: it may be going free under a racing free.
@@ -373,7 +378,7 @@ class Allocator {
   // Whether `p` is the start of a block that free page `page` handed out before it went free
   // (Page::free_blocks keeps the stride; a free dedicated segment keeps its block's size).
   static bool was_block_start(const P* page, const uint8_t* p) {
-    const size_t stride = page->stride();
+    const size_t stride = page->block_stride.get();  // kept, whatever the build's guard slots
     if (stride == 0 || p < page->area) return false;
     const auto offset = static_cast<size_t>(p - page->area);
     return offset < static_cast<size_t>(page->capacity.get()) * stride && offset % stride == 0;

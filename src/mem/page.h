@@ -98,10 +98,10 @@ struct alignas(128) Page {
     block_stride.set(stride_bytes);
   }
   void set_block_size(size_t bytes) { set_block_size(bytes, bytes); }
-  // The page went free: no block size any more, but the stride and capacity stay, so that a
+  // The page went free: no block size any more, but block_stride and capacity stay, so that a
   // free of a block it held is still known as a double free (until the segment is reused or
-  // gone) rather than an invalid one. A racing checked free that reads them computes a block
-  // whose state bit is clear, and reports.
+  // gone) rather than an invalid one. Only that report reads them on a free page: every other
+  // reader takes a page with size 0 for free.
   void free_blocks() { block_size.set(0); }
 
   // Every change of flags goes through here, keeping fast_free_heap in step.

@@ -82,8 +82,8 @@ class SegmentPool {
       }
     }
     s->guarded_pages = 0;
-    s->released_by = thread_id;
-    s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
+    s->released_by = s->mapping_bytes == SEGMENT_BYTES ? thread_id : 0;  // a huge mapping is no segment to regret
+    s->owner.store(nullptr, std::memory_order_relaxed);                  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
     push_free(s, due_ms);

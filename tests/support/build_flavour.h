@@ -14,9 +14,9 @@ inline constexpr bool HARDENED = false;
 #endif
 // The hardened build gives every request 8 more bytes (the canary word) before choosing its class.
 inline constexpr std::size_t CANARY_BYTES = HARDENED ? 8 : 0;
-// The largest block a page holds: with guard pages (the hardened build) every larger block is a
-// dedicated block with guard pages of its own, as huge blocks are (src/alloc/allocator.h PAGED_MAX).
-inline constexpr std::size_t LARGEST_PAGED_BLOCK = HARDENED ? std::size_t{64} << 10 : std::size_t{1} << 20;
+// The largest block a page holds (src/alloc/allocator.h PAGED_MAX); larger ones are dedicated
+// blocks. The hardened build's large pages keep a guard slot after each block.
+inline constexpr std::size_t LARGEST_PAGED_BLOCK = std::size_t{1} << 20;
 // The configuration name ha_stats_print shows.
 inline constexpr const char* CONFIG_NAME = HARDENED ? "hardened" : "fast";
 

@@ -143,6 +143,20 @@ TEST(HardenedDeathAligned, AlignedPointersFreeAndInteriorOnesAreReported) {
 
 // seeds/004, attack 1: a use after free writes a forged link into a free block; the next
 // allocations must not follow it.
+// A pointer into the guard slot after a large block is no block's: reported as such, without
+// reading the guard page (where a page with aligned pointers keeps their records, just before
+// the pointer).
+TEST(HardenedDeathAligned, AFreeInsideAGuardSlotIsAnInvalidFree) {
+  EXPECT_DEATH(
+      {
+        auto* p = static_cast<uint8_t*>(H::malloc(opaque(size_t{200} * KiB)));
+        Page<HardenedConfig>* page = segment_of<HardenedConfig>(p)->page_of(p);
+        page->set_flags(page->flags.get() | PAGE_HAS_ALIGNED, tl_heap<HardenedConfig>);  // as aligned_generic does
+        H::free(opaque(p + page->size() + 64));
+      },
+      report_without_block("invalid-free"));
+}
+
 TEST(HardenedDeathFreeList, UseAfterFreeWriteOfALinkIsCaught) {
   EXPECT_DEATH(
       {

@@ -18,10 +18,12 @@ TYPED_TEST(SegmentTest, HeaderFitsInPageZeroWithRoomForBlocks) {
   EXPECT_LE(SEGMENT_HEADER_BYTES<TypeParam>, bound);
   EXPECT_EQ(SEGMENT_HEADER_BYTES<TypeParam> % OS_PAGE_BYTES, 0u);
   // Page 0 of a small segment still holds a block of the largest small class, and a large
-  // segment at least 3 blocks of 1 MiB.
+  // segment at least 3 blocks of 1 MiB, each with its guard slot and the page's end guard.
   EXPECT_GE((size_t{1} << SMALL_PAGE_SHIFT) - SEGMENT_HEADER_BYTES<TypeParam> - PAGE_GUARD_BYTES<TypeParam>,
             SMALL_BLOCK_MAX);
-  EXPECT_GE((SEGMENT_BYTES - SEGMENT_HEADER_BYTES<TypeParam> - PAGE_GUARD_BYTES<TypeParam>) / LARGE_BLOCK_MAX, 3u);
+  EXPECT_GE((SEGMENT_BYTES - SEGMENT_HEADER_BYTES<TypeParam> - PAGE_GUARD_BYTES<TypeParam>) /
+                (LARGE_BLOCK_MAX + PAGE_GUARD_BYTES<TypeParam>),
+            3u);
 }
 
 TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {
@@ -35,7 +37,7 @@ TYPED_TEST(SegmentTest, EveryBlockFindsItsSegmentAndPage) {
     Page<TypeParam>* page = s->page_of(p);
     EXPECT_TRUE(page->in_use) << size;
     EXPECT_GE(p, page->area) << size;
-    EXPECT_LT(p, page->area + static_cast<size_t>(page->reserved) * page->size()) << size;
+    EXPECT_LT(p, page->area + static_cast<size_t>(page->reserved) * page->stride()) << size;
     EXPECT_GE(page->size(), size);
     A::free(p);
   }
@@ -48,7 +50,7 @@ TYPED_TEST(SegmentTest, AlignmentsUpToTheSmallPageSizeStayInSharedPages) {
       void* p = A::aligned(alignment, size);
       ASSERT_NE(p, nullptr) << alignment;
       EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % alignment, 0u) << alignment << " size " << size;
-      // Within the largest paged request (with guard pages, large blocks are dedicated too).
+      // Within the largest paged request (a large page's, guard slots or not).
       const bool paged = size + alignment - 1 <= A::PAGED_MAX;
       EXPECT_EQ(segment_of<TypeParam>(p)->kind == SegmentKind::dedicated, !paged) << alignment << " size " << size;
       EXPECT_GE(A::usable_size(p), size);
