@@ -277,8 +277,8 @@ void on_segv(int, siginfo_t* info, void*) {
   _exit(info->si_addr == const_cast<uint8_t*>(g_guard_address) ? FAULT_AT_GUARD : FAULT_ELSEWHERE);
 }
 
-TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
-  using A = Allocator<HardenedConfig>;
+// Forks a child that writes one byte at `address`, a guard page's: the write must fault there.
+void expect_write_faults_at(uint8_t* address) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -286,13 +286,8 @@ TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
     action.sa_sigaction = on_segv;
     action.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &action, nullptr);
-    // The last OS page of every page is the guard: writing there must fault.
-    uint8_t* block = static_cast<uint8_t*>(A::malloc(4096));
-    Segment<HardenedConfig>* s = segment_of<HardenedConfig>(block);
-    const size_t index = static_cast<size_t>(s->page_of(block) - s->pages);
-    uint8_t* guard = s->page_start(index) + (size_t{1} << s->page_shift) - OS_PAGE_BYTES;
-    unpoison(guard, 1);  // under ASan, poisoning would report the write before the guard faults
-    g_guard_address = guard;
+    unpoison(address, 1);  // under ASan, poisoning would report the write before the guard faults
+    g_guard_address = address;
     *g_guard_address = 1;
     _exit(0);  // the write did not fault
   }
@@ -302,35 +297,29 @@ TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
   EXPECT_EQ(WEXITSTATUS(status), FAULT_AT_GUARD);
 }
 
+TEST(HardenedHeap, OverflowPastThePageHitsTheGuard) {
+  using A = Allocator<HardenedConfig>;
+  // The last OS page of every page is the guard: writing there must fault.
+  auto* block = static_cast<uint8_t*>(A::malloc(4096));
+  ASSERT_NE(block, nullptr);
+  Segment<HardenedConfig>* s = segment_of<HardenedConfig>(block);
+  const size_t index = static_cast<size_t>(s->page_of(block) - s->pages);
+  expect_write_faults_at(s->page_start(index) + (size_t{1} << s->page_shift) - OS_PAGE_BYTES);
+  A::free(block);
+}
+
 // Large blocks share pages, each followed by a guard slot (Page::SLOT_GUARDS): blocks lie a
 // block size and a guard page apart, and a write just past a block's end faults.
 TEST(HardenedHeap, EachBlockOfALargePageEndsInAGuardSlot) {
   using A = Allocator<HardenedConfig>;
-  constexpr size_t BYTES = 200 * KiB;
-  auto* block = static_cast<uint8_t*>(A::malloc(BYTES));
+  auto* block = static_cast<uint8_t*>(A::malloc(200 * KiB));
   ASSERT_NE(block, nullptr);
   Segment<HardenedConfig>* s = segment_of<HardenedConfig>(block);
   Page<HardenedConfig>* page = s->page_of(block);
   EXPECT_EQ(s->kind, SegmentKind::large);
   EXPECT_EQ(page->stride(), page->size() + OS_PAGE_BYTES);
   EXPECT_EQ(static_cast<size_t>(block - page->area) % page->stride(), 0u);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    struct sigaction action {};
-    action.sa_sigaction = on_segv;
-    action.sa_flags = SA_SIGINFO;
-    sigaction(SIGSEGV, &action, nullptr);
-    uint8_t* guard = block + page->size();
-    unpoison(guard, 1);  // as above
-    g_guard_address = guard;
-    *g_guard_address = 1;
-    _exit(0);  // the write did not fault
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), FAULT_AT_GUARD);
+  expect_write_faults_at(block + page->size());
   A::free(block);
 }
 
