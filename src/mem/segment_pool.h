@@ -82,8 +82,8 @@ class SegmentPool {
       }
     }
     s->guarded_pages = 0;
-    s->released_by = s->mapping_bytes == SEGMENT_BYTES ? thread_id : 0;  // a huge mapping is no segment to regret
-    s->owner.store(nullptr, std::memory_order_relaxed);                  // relaxed: only compared by other threads
+    s->released_by = thread_id;
+    s->owner.store(nullptr, std::memory_order_relaxed);  // relaxed: only compared by other threads
     unlink_all(s);
     s->used_mask = 0;
     push_free(s, due_ms);
@@ -218,7 +218,7 @@ class SegmentPool {
     g_stat_counters<Config>.page_bytes_in_use.sub(p.size());
     p.in_use = false;
     p.used.set(0);  // block_size stays: what the free segment still has committed
-    s->released_by = thread_id;
+    s->released_by = s->mapping_bytes == SEGMENT_BYTES ? thread_id : 0;  // a huge mapping is no segment to regret
     // A mapping made to fit a huge block waits in the huge cache (a mapping for a block aligned
     // past a segment does not: its block sits a segment in); else it goes now.
     if (s->mapping_bytes != SEGMENT_BYTES &&

@@ -97,5 +97,46 @@ TYPED_TEST(SegmentTest, AFreedHugeMappingServesTheNextHugeBlockItFitsUnlessGuard
   EXPECT_TRUE(reused) << "the 8 MiB mapping was not reused for 6 MiB";
 }
 
+// The purge pacing (purge_pacing.h) counts a dedicated block's segment as it counts pages: a
+// thread that maps one soon after the pool unmapped a segment it freed doubles the delay; another
+// thread's mapping, or one after a huge mapping's unmap, does not. The pool's purge pass runs at a
+// time a few delays ahead, so that the freed segment is due. Returns the delay then in force.
+uint64_t delay_after_remapping(size_t freed_request, uint64_t freeing_thread, size_t mapped_request,
+                               uint64_t mapping_thread) {
+  using Pool = SegmentPool<FastConfig>;
+  Pool::purge_free_segments(0, true);  // an empty pool: the second block must map
+  Segment<FastConfig>* freed = Pool::acquire_dedicated(freed_request, 64 * KiB, freeing_thread);
+  if (freed == nullptr) return 0;
+  Pool::release_dedicated(freed, freeing_thread);
+  Pool::purge_free_segments(os_now_ms() + 4 * PurgePacing::delay_ms(), false);
+  Segment<FastConfig>* mapped = Pool::acquire_dedicated(mapped_request, 64 * KiB, mapping_thread);
+  if (mapped == nullptr) return 0;
+  const uint64_t delay = PurgePacing::delay_ms();
+  Pool::release_dedicated(mapped, mapping_thread);
+  return delay;
+}
+
+class SegmentPacing : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GT(options().purge_delay_ms, 0u);
+    // The pacing is process-wide: ctest runs each test in a process of its own.
+    if (PurgePacing::delay_ms() != options().purge_delay_ms)
+      GTEST_SKIP() << "an earlier test in this process changed the purge pacing; run it alone";
+  }
+};
+
+TEST_F(SegmentPacing, MappingADedicatedSegmentSoonAfterItsThreadsWasUnmappedDoublesTheDelay) {
+  EXPECT_EQ(delay_after_remapping(100 * KiB, 7, 100 * KiB, 7), 2 * options().purge_delay_ms);
+}
+
+TEST_F(SegmentPacing, AnotherThreadsMappingIsNoRegret) {
+  EXPECT_EQ(delay_after_remapping(100 * KiB, 7, 100 * KiB, 8), options().purge_delay_ms);
+}
+
+TEST_F(SegmentPacing, ASegmentMappedAfterAHugeMappingsUnmapIsNoRegret) {
+  EXPECT_EQ(delay_after_remapping(8 * MiB, 7, 100 * KiB, 7), options().purge_delay_ms);
+}
+
 }  // namespace
 }  // namespace hardalloc
