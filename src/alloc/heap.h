@@ -36,6 +36,7 @@
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/block_canary.h"
+#include "hardening/guard_protect.h"
 #include "hardening/options.h"
 #include "hardening/quarantine.h"
 #include "hardening/sampler.h"
@@ -709,7 +710,7 @@ class HeapOps {
     s->purge_mask &= ~bit;
     if (s->purge_mask == 0 && s->in_purge_queue) leave_purge_queue(h, s);
     if (guard_bytes(s, index) != 0 && (s->guarded_pages & bit) == 0) {
-      os_protect(p.area + area - GUARD, GUARD);
+      protect_guard(p.area + area - GUARD, GUARD);
       s->guarded_pages |= bit;
     }
     // Last, the segment counts the page, then the page says it is in use, and the compiler may

@@ -26,6 +26,7 @@
 #include "hardening/asan_poison.h"
 #include "hardening/block_link.h"
 #include "hardening/free_fill.h"
+#include "hardening/guard_protect.h"
 #include "hardening/report.h"
 #include "mem/config.h"
 #include "mem/size_class.h"
@@ -249,7 +250,7 @@ struct alignas(128) Page {
       // A guard slot is protected when its block is first carved, and stays so until the
       // segment goes back to the pool (SegmentPool::release_paged lifts the page's guards).
       if (bytes != size()) {
-        for (uint32_t i = 0; i < count; ++i) os_protect(first + i * bytes + size(), bytes - size());
+        for (uint32_t i = 0; i < count; ++i) protect_guard(first + i * bytes + size(), bytes - size());
       }
     }
     if constexpr (Config::MITIGATIONS.has(Mitigation::quarantine)) {

@@ -12,6 +12,7 @@
 #include "base/intrusive_list.h"
 #include "base/spin_lock.h"
 #include "hardening/block_canary.h"
+#include "hardening/guard_protect.h"
 #include "hardening/options.h"
 #include "hardening/segment_map.h"
 #include "mem/purge_pacing.h"
@@ -169,7 +170,7 @@ class SegmentPool {
     if constexpr (GUARD != 0) {  // every layout above leaves room
       if (s->dedicated_guard != offset + block_bytes) {
         lift_dedicated_guard(s);
-        os_protect(p.area + block_bytes, GUARD);
+        protect_guard(p.area + block_bytes, GUARD);
         s->dedicated_guard = offset + block_bytes;
       }
     }
@@ -367,7 +368,7 @@ class SegmentPool {
     g_stat_counters<Config>.segments.add(1);
     commit(s, HEADER);
     poison(reinterpret_cast<uint8_t*>(s) + HEADER, bytes - HEADER);
-    if constexpr (GUARD != 0) os_protect(reinterpret_cast<uint8_t*>(s) + HEADER - GUARD, GUARD);
+    if constexpr (GUARD != 0) protect_guard(reinterpret_cast<uint8_t*>(s) + HEADER - GUARD, GUARD);
     return s;
   }
 

@@ -1,8 +1,13 @@
 #include "mem/segment.h"
 
+#include <errno.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <string>
 
 #include "alloc/allocator.h"
+#include "hardening/guard_protect.h"
 
 namespace hardalloc {
 namespace {
@@ -136,6 +141,27 @@ TEST_F(SegmentPacing, AnotherThreadsMappingIsNoRegret) {
 
 TEST_F(SegmentPacing, ASegmentMappedAfterAHugeMappingsUnmapIsNoRegret) {
   EXPECT_EQ(delay_after_remapping(8 * MiB, 7, 100 * KiB, 7), options().purge_delay_ms);
+}
+
+// A guard page the OS refuses (here: a range nobody maps, which mprotect rejects with ENOMEM as
+// it does once the process reached vm.max_map_count) is reported once, and errno is kept.
+TEST(GuardProtect, AGuardTheOSRefusesIsReportedOnceAsAWarning) {
+  void* range = mmap(nullptr, 2 * OS_PAGE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(range, MAP_FAILED);
+  ASSERT_EQ(munmap(range, 2 * OS_PAGE_BYTES), 0);
+  ::testing::internal::CaptureStderr();
+  errno = EINTR;
+  const bool first = protect_guard(range, OS_PAGE_BYTES);
+  const bool second = protect_guard(range, OS_PAGE_BYTES);
+  const int kept_errno = errno;
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(first);
+  EXPECT_FALSE(second);
+  EXPECT_EQ(kept_errno, EINTR);
+  const std::string warning = "warning: a guard page could not be set";
+  const size_t at = err.find(warning);
+  ASSERT_NE(at, std::string::npos) << err;
+  EXPECT_EQ(err.find(warning, at + 1), std::string::npos) << "warned twice: " << err;
 }
 
 }  // namespace
