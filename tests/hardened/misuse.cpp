@@ -26,6 +26,10 @@ using hardalloc_test::opaque;
 void* ptr_of(void* p) { return opaque(p); }
 uint8_t* bytes_of(void* p) { return static_cast<uint8_t*>(opaque(p)); }
 
+// Changes the byte at `p`, one past a request: the canary's pattern there is keyed per process,
+// so writing a fixed value would leave it as it was in one run of 256, and nothing to report.
+void overwrite(uint8_t* p) { *p = static_cast<uint8_t>(~*p); }
+
 // Frees and allocates blocks of another size class until `rounds` frees have passed through the
 // quarantine, so that earlier frees leave it.
 void cycle_quarantine(size_t size, int rounds) {
@@ -156,16 +160,16 @@ void run(const std::string& name, size_t size) {
     ::operator delete (ptr_of(p), size, std::align_val_t{4096});
   } else if (name == "overflow") {  // one byte past the request
     uint8_t* p = bytes_of(malloc(size));
-    p[size] = 1;
+    overwrite(&p[size]);
     free(p);
   } else if (name == "overflow-aligned") {
     void* q = nullptr;
     if (posix_memalign(&q, 256, size) != 0) std::exit(4);
-    bytes_of(q)[size] = 1;
+    overwrite(&bytes_of(q)[size]);
     free(q);
   } else if (name == "overflow-realloc") {  // caught by realloc, not only by free
     uint8_t* p = bytes_of(malloc(size));
-    p[size + 3] = 1;
+    overwrite(&p[size + 3]);
     p = static_cast<uint8_t*>(realloc(p, size * 4));
   } else if (name == "underflow") {  // into the block below, found by that block's canary
     uint8_t* blocks[64];
@@ -244,18 +248,18 @@ void run(const std::string& name, size_t size) {
     p[0] = 1;
   } else if (name == "heap-check") {  // a live block's overflow, found by ha_check_heap
     uint8_t* p = bytes_of(malloc(size));
-    p[size] = 1;
+    overwrite(&p[size]);
     check_heap();
   } else if (name == "heap-check-at-exit") {  // ... or at exit with check_heap_at_exit=1
     uint8_t* p = bytes_of(malloc(size));
-    p[size] = 1;
+    overwrite(&p[size]);
   } else if (name == "three-errors") {  // abort_on_error=0: every error reported, the run goes on
     void* p = malloc(size);
     free(p);
     free(ptr_of(p));
     free(bytes_of(malloc(size)) + 16);
     uint8_t* q = bytes_of(malloc(size));
-    q[size] = 1;
+    overwrite(&q[size]);
     free(q);
     std::puts("finished");
   } else if (name.rfind("copy-overflow-", 0) == 0) {  // one byte past the request; never freed
