@@ -49,7 +49,7 @@ class GuardFault {
       P* p = &s->pages[0];
       if (!p->in_use) {
         kind = ReportKind::write_after_free;
-        facts.detail = "an access past the end of a large block freed before, on its guard page";
+        facts.detail = "an access past the end of a huge or over-aligned block freed before, on its guard page";
         return true;
       }
       facts.detail = "an access past the end of a huge or over-aligned block (an overflow)";
