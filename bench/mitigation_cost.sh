@@ -48,8 +48,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -e build/release/src/libhardalloc-hardened.so ] || bad "build/release has no libhardalloc-hardened.so: build the release preset first"
+for dir in "$build_root" "$out"; do
+  [ ! -e "$dir" ] || [ -d "$dir" ] || bad "'$dir' is not a directory"
+done
+IFS=, read -r -a workload_names <<< "$workloads"
+for name in "${workload_names[@]}"; do
+  [ -x "build/release/bench/bench_$name" ] || bad "unknown workload '$name' (no build/release/bench/bench_$name)"
+done
 
-all="encoded_free_list guard_pages validated_free_list block_states canaries free_fill quarantine guarded_sampling checked_copies"
+# Every mitigation, read from the header as src/CMakeLists.txt reads it (the default set is all of them).
+all=$(sed -n 's/^  \([a-z_]*\) = 1u << [0-9]*,.*/\1/p' hardening/mitigations.h)
+[ -n "$all" ] || { echo "mitigation_cost.sh: no mitigation names found in hardening/mitigations.h" >&2; exit 1; }
 # variant name, then the mitigations it leaves out ("core" keeps only what it names instead).
 variants=(
   "no-quarantine quarantine"
