@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "untraced.h"
+
 namespace hafuzz {
 namespace {
 
@@ -36,11 +38,11 @@ void note_block_behaviour(OpKind kind, std::size_t request_bytes, std::size_t us
   if (count != UINT8_MAX) counter.store(static_cast<std::uint8_t>(count + 1), std::memory_order_relaxed);
 }
 
-void clear_behaviour_counters() {
+HA_FUZZ_UNTRACED void clear_behaviour_counters() {
   for (std::atomic<std::uint8_t>& counter : g_counters) counter.store(0, std::memory_order_relaxed);
 }
 
-void copy_behaviour_counters(std::uint8_t* out) {
+HA_FUZZ_UNTRACED void copy_behaviour_counters(std::uint8_t* out) {
   for (std::size_t i = 0; i < BEHAVIOUR_COUNTERS; ++i) out[i] = g_counters[i].load(std::memory_order_relaxed);
 }
 

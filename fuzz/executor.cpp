@@ -77,10 +77,12 @@ class EpochBarrier {
 
 class StreamExecution;
 
-// A lock-step worker: runs one job at a time for the coordinator, which waits for it. The job
-// fields are the coordinator's until it advances `posted`, then the worker's until it advances
-// `finished` (each counter's release/acquire pair hands them over). Between jobs the two counts
-// are equal: the worker finishes every job, a stop included.
+// A lock-step worker: runs one job at a time for the coordinator, which waits for it. A job is a
+// run of consecutive ops of the stream that are all this thread's (one hand-off for the run, not
+// one per op: nothing runs meanwhile, so the order is the stream's), else a reset, unless stop.
+// The job fields, and the run's observations, are the coordinator's until it advances `posted`,
+// then the worker's until it advances `finished` (each counter's release/acquire pair hands them
+// over). Between jobs the two counts are equal: the worker finishes every job, a stop included.
 struct LockStepWorker {
   pthread_t thread{};
   bool running = false;         // coordinator-only
@@ -89,12 +91,11 @@ struct LockStepWorker {
   TurnCounter posted;           // jobs posted by the coordinator
   TurnCounter finished;         // jobs the worker has finished
   StreamExecution* owner = nullptr;
-  const Op* op = nullptr;  // the job: an op, else a reset, unless stop
+  unsigned first_op = 0;  // the job: ops [first_op, end_op), or else (an empty run) reset
+  unsigned end_op = 0;
   void (*reset)() = nullptr;
-  unsigned op_index = 0;
   bool stop = false;
   bool spin_for_next = false;  // the next job comes to this worker too: spin for it
-  Observation observation{};
   // Coordinator-only: the reset whose clean state this thread's heap is in (null: unknown).
   // Slot 0 of a target's workers is never a thread: its clean_for is the calling thread's.
   void (*clean_for)() = nullptr;
@@ -194,6 +195,15 @@ class StreamExecution {
     return runner_.run(op_index, op);
   }
 
+  // Lock-step: a worker's job, ops [first, end) in order, each observation recorded; stops at a
+  // violation.
+  void execute_lock_step_run(unsigned first, unsigned end) {
+    for (unsigned i = first; i < end && !violations_.failed(); ++i) {
+      result_->current_op = i;
+      result_->observations[i] = execute_lock_step_op(i, stream_.ops[i]);
+    }
+  }
+
   void run_free_running_thread(FreeRunningThread* self);
 
  private:
@@ -213,10 +223,10 @@ class StreamExecution {
   void run_lock_step();
   void run_free_running();
   bool start_thread(pthread_t* thread, void* (*main)(void*), void* argument, const Op* op, unsigned op_index);
-  // Runs op, or else reset, on worker thread_index, starting it if needed; next_job_too: the
-  // coordinator's next job goes to the same worker.
-  Observation dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)(),
-                                 bool next_job_too);
+  // Runs ops [first_op, end_op), or else (an empty run) reset, on worker thread_index, starting
+  // it if needed; next_job_too: the coordinator's next job goes to the same worker.
+  void dispatch_to_worker(unsigned thread_index, unsigned first_op, unsigned end_op, void (*reset)(),
+                          bool next_job_too);
   // The thread that runs stream_.ops[i] in lock-step mode, and the first op from i on that
   // runs on a worker (op_count if none).
   unsigned lock_step_thread(unsigned i) const;
@@ -249,13 +259,11 @@ void* lock_step_worker_main(void* argument) {
       worker->finished.advance();
       return nullptr;
     }
-    Observation observation{Outcome::BLOCK, 0};
-    if (worker->op != nullptr) {
-      observation = worker->owner->execute_lock_step_op(worker->op_index, *worker->op);
+    if (worker->first_op != worker->end_op) {
+      worker->owner->execute_lock_step_run(worker->first_op, worker->end_op);
     } else {
       worker->reset();
     }
-    worker->observation = observation;
     spin = worker->spin_for_next;
     worker->finished.advance();
   }
@@ -286,28 +294,29 @@ bool StreamExecution::start_thread(pthread_t* thread, void* (*main)(void*), void
   return false;
 }
 
-Observation StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned op_index, const Op* op, void (*reset)(),
-                                                bool next_job_too) {
+void StreamExecution::dispatch_to_worker(unsigned thread_index, unsigned first_op, unsigned end_op, void (*reset)(),
+                                         bool next_job_too) {
   LockStepWorker& worker = workers_[thread_index];
-  if (op != nullptr) used_[thread_index] = true;
+  const bool ops = first_op != end_op;
+  if (ops) used_[thread_index] = true;
   if (!worker.running) {
     worker.stop = false;
-    if (!start_thread(&worker.thread, lock_step_worker_main, &worker, op, op_index)) {
-      return Observation{Outcome::SKIPPED, 0};
-    }
+    // The run's observations stay SKIPPED.
+    if (!start_thread(&worker.thread, lock_step_worker_main, &worker, ops ? &stream_.ops[first_op] : nullptr,
+                      ops ? first_op : NO_OP_INDEX))
+      return;
     worker.running = true;
   }
   worker.owner = this;
-  worker.op = op;
+  worker.first_op = first_op;
+  worker.end_op = end_op;
   worker.reset = reset;
-  worker.op_index = op_index;
   // Only the coordinator and the worker that gets the next job spin: on two cores, a third
   // spinning thread would keep the one with the turn from running.
   worker.spin_for_next = next_job_too;
   const std::uint32_t finished = worker.finished.value();
   worker.posted.advance();
   worker.finished.wait_past(finished, &worker.coordinator_wait);
-  return worker.observation;
 }
 
 void StreamExecution::stop_worker(unsigned thread_index) {
@@ -343,9 +352,14 @@ void StreamExecution::run_lock_step() {
     } else if (thread_index == 0) {
       observation = execute_lock_step_op(i, op);
     } else {
-      const unsigned next_dispatch = next_worker_op(i + 1);  // each op is scanned once per stream
+      unsigned end = i + 1;  // the run of this thread's ops that starts at i
+      while (end < stream_.op_count && lock_step_thread(end) == thread_index &&
+             stream_.ops[end].kind != OpKind::THREAD_END)
+        ++end;
+      const unsigned next_dispatch = next_worker_op(end);  // each op is scanned once or twice per stream
       const bool next_job_too = next_dispatch < stream_.op_count && lock_step_thread(next_dispatch) == thread_index;
-      observation = dispatch_to_worker(thread_index, i, &op, nullptr, next_job_too);
+      dispatch_to_worker(thread_index, i, end, nullptr, next_job_too);
+      i = end - 1;
     }
   }
   result_->current_op = NO_OP_INDEX;
@@ -360,7 +374,7 @@ void StreamExecution::clean_heaps(bool after_stream) {
   for (unsigned t = 1; t < MAX_THREADS; ++t) resets[t] = workers_[t].clean_for != reset || (after_stream && used_[t]);
   for (unsigned round = 0; round < runner_.target().reset_rounds; ++round) {
     for (unsigned t = 1; t < MAX_THREADS; ++t) {
-      if (resets[t]) dispatch_to_worker(t, NO_OP_INDEX, nullptr, reset, false);
+      if (resets[t]) dispatch_to_worker(t, 0, 0, reset, false);
     }
     if (resets[0]) reset();
   }

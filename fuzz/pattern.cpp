@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "untraced.h"
+
 namespace hafuzz {
 namespace {
 
@@ -76,7 +78,7 @@ std::uint8_t byte_of(std::uint64_t word, std::size_t offset) {
   return static_cast<std::uint8_t>(word >> (8 * (offset % WORD_BYTES)));
 }
 
-void write_range(std::uint8_t* bytes, std::size_t offset, std::size_t end, std::uint64_t seed) {
+HA_FUZZ_UNTRACED void write_range(std::uint8_t* bytes, std::size_t offset, std::size_t end, std::uint64_t seed) {
   for (; offset < end && offset % WORD_BYTES != 0; ++offset) bytes[offset] = pattern_byte(seed, offset);
   for (; offset + WORD_BYTES <= end; offset += WORD_BYTES) {
     const std::uint64_t word = pattern_word(seed, offset / WORD_BYTES);
@@ -85,7 +87,8 @@ void write_range(std::uint8_t* bytes, std::size_t offset, std::size_t end, std::
   for (; offset < end; ++offset) bytes[offset] = pattern_byte(seed, offset);
 }
 
-std::size_t find_in_range(const std::uint8_t* bytes, std::size_t offset, std::size_t end, std::uint64_t seed) {
+HA_FUZZ_UNTRACED std::size_t find_in_range(const std::uint8_t* bytes, std::size_t offset, std::size_t end,
+                                           std::uint64_t seed) {
   for (; offset < end && offset % WORD_BYTES != 0; ++offset) {
     if (bytes[offset] != pattern_byte(seed, offset)) return offset;
   }

@@ -1,5 +1,5 @@
 // A counter one thread advances and another waits on: the hand-off between the executor's
-// coordinator and a lock-step worker, which happens at almost every op of a threaded stream.
+// coordinator and a lock-step worker, which happens at every run of one thread's ops in a stream.
 //
 // A condition variable costs a futex wake and a sleep per hand-off: with the answer usually a
 // few microseconds away, that was 60% of a libFuzzer run's time, in the kernel. A waiter here
@@ -21,11 +21,7 @@
 #include <atomic>
 #include <cstdint>
 
-#if defined(__clang__)
-#define HA_FUZZ_UNTRACED __attribute__((noinline, no_sanitize("coverage")))
-#else
-#define HA_FUZZ_UNTRACED __attribute__((noinline, no_sanitize_coverage))
-#endif
+#include "untraced.h"
 
 namespace hafuzz {
 
