@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What each mitigation of the hardened library costs: builds libhardalloc-hardened.so once per
-# mitigation set without it (-DHARDALLOC_MITIGATIONS), then runs bench/run.py with all of them
-# beside the default hardened build, the fast build and scudo, ratios to the default hardened build.
+# mitigation set without it, and once per small set on its own (-DHARDALLOC_MITIGATIONS), then
+# runs bench/run.py with all of them beside the default hardened build, the fast build and scudo,
+# ratios to the default hardened build.
 usage() {
   cat <<'USAGE'
 usage: bench/mitigation_cost.sh [--rounds N] [--workloads LIST] [--build-root DIR] [--out DIR]
@@ -12,8 +13,11 @@ sets, the default set (hardening/mitigations.h) less:
   no-canaries    canaries, checked_copies    no-copies   checked_copies
   no-guards      guard_pages                 no-sampling guarded_sampling
   no-links       encoded_free_list, validated_free_list
-and "core" (encoded_free_list, validated_free_list, guard_pages and block_states only); then runs
-`python3 bench/run.py --quick --clock cpu --reference hardalloc-hardened` over them, the default
+and these sets alone, to show what they cost over the fast build on their own:
+  core           encoded_free_list, validated_free_list, guard_pages, block_states
+  states         block_states (deterministic double and invalid free)
+  links          encoded_free_list, validated_free_list
+then runs `python3 bench/run.py --quick --clock cpu --reference hardalloc-hardened` over them, the default
 hardened and fast builds of build/release (build them first) and scudo. block_states cannot be
 left out alone: every other data check needs it. About 1 minute per build and 3-5 minutes of
 benchmark.
@@ -59,7 +63,7 @@ done
 # Every mitigation, read from the header as src/CMakeLists.txt reads it (the default set is all of them).
 all=$(sed -n 's/^  \([a-z_]*\) = 1u << [0-9]*,.*/\1/p' hardening/mitigations.h)
 [ -n "$all" ] || { echo "mitigation_cost.sh: no mitigation names found in hardening/mitigations.h" >&2; exit 1; }
-# variant name, then the mitigations it leaves out ("core" keeps only what it names instead).
+# variant name, then the mitigations it leaves out; or name=list, a set of only those.
 variants=(
   "no-quarantine quarantine"
   "no-fill free_fill"
@@ -68,15 +72,17 @@ variants=(
   "no-guards guard_pages"
   "no-sampling guarded_sampling"
   "no-links encoded_free_list validated_free_list"
-  "core"
+  "core=encoded_free_list;validated_free_list;guard_pages;block_states"
+  "states=block_states"
+  "links=encoded_free_list;validated_free_list"
 )
-core="encoded_free_list;validated_free_list;guard_pages;block_states"
 names=hardalloc,hardalloc-hardened,scudo
 libraries=()
 for entry in "${variants[@]}"; do
   read -r name dropped <<< "$entry"
-  if [ "$name" = core ]; then
-    set_list=$core
+  if [[ "$name" == *=* ]]; then
+    set_list=${name#*=}
+    name=${name%%=*}
   else
     set_list=""
     for m in $all; do
