@@ -1,6 +1,7 @@
 // Runs an op stream on a target with K threads and fills a RunResult.
 //
-// Lock-step (the default) hands each op, in stream order, to its thread and waits for it:
+// Lock-step (the default) runs the ops in stream order, each on its thread, one at a time: it
+// hands each run of consecutive ops of one worker to that worker as one job and waits for it;
 // thread 0 is the calling thread, threads 1..K-1 are workers kept for later streams (for a
 // target with a reset, all MAX_THREADS - 1 start with its first stream); the same input always
 // makes the same calls in the same order, so every failure replays. HANDOFF frees the block on
