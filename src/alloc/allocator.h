@@ -296,8 +296,7 @@ class Allocator {
       report_heap_error(ReportKind::double_free, facts);
       return {};
     }
-    if (!page->in_use || p < page->area ||
-        p >= page->area + static_cast<size_t>(page->capacity.get()) * page->stride()) {
+    if (!page->in_use || !page->in_carved_blocks(p)) {
       report_heap_error(ReportKind::invalid_free, facts);
       return {};
     }

@@ -77,9 +77,7 @@ class BlockBounds {
     // not the caller's races, and that needs an answer that is safe, not exact.
     P* page = s->page_of(a);
     const size_t bytes = page->size();
-    if (!page->in_use || bytes == 0 || a < page->area ||
-        a >= page->area + static_cast<size_t>(page->capacity.get()) * page->stride())
-      return false;
+    if (!page->in_use || bytes == 0 || !page->in_carved_blocks(a)) return false;
     const size_t index = page->index_of(a);
     if (!s->block_states.is_allocated(static_cast<size_t>(page - s->pages), index)) return false;
     uint8_t* start = page->block_at(index);

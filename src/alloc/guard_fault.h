@@ -69,7 +69,9 @@ class GuardFault {
   }
 
  private:
-  // A guard slot after a carved block of a large page (Page::SLOT_GUARDS).
+  // A guard slot after a carved block of a large page (Page::SLOT_GUARDS). Each field is read
+  // once (not through Page::in_carved_blocks and index_of): a signal handler must not divide by
+  // a stride that another thread's segment reuse zeroed between two reads.
   static bool describe_slot_guard(Seg* s, P* p, uintptr_t a, BlockFacts& facts) {
     const size_t bytes = p->size();
     const size_t stride = p->stride();

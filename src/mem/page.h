@@ -282,11 +282,15 @@ struct alignas(128) Page {
     if (HA_LIKELY(((offset | bytes) >> 32) == 0)) return static_cast<uint32_t>(offset) / static_cast<uint32_t>(bytes);
     return offset / bytes;
   }
+  // True when `p` lies in the blocks carved so far, guard slots included (Page::SLOT_GUARDS).
+  bool in_carved_blocks(const void* p) const {
+    const auto* a = static_cast<const uint8_t*>(p);
+    return a >= area && static_cast<size_t>(a - area) < static_cast<size_t>(capacity.get()) * stride();
+  }
   // True when `p` is null or the start of a block carved from this page.
   bool is_block_or_null(uintptr_t p) const {
-    const uintptr_t first = reinterpret_cast<uintptr_t>(area);
-    return p == 0 || (p >= first && p - first < static_cast<size_t>(capacity.get()) * stride() &&
-                      block_at(index_of(reinterpret_cast<const void*>(p))) == reinterpret_cast<const uint8_t*>(p));
+    const auto* a = reinterpret_cast<const uint8_t*>(p);
+    return p == 0 || (in_carved_blocks(a) && block_at(index_of(a)) == a);
   }
 
  private:

@@ -141,8 +141,6 @@ TEST(HardenedDeathAligned, AlignedPointersFreeAndInteriorOnesAreReported) {
       "^hardalloc\\[[0-9]+\\] [^ ]+: error: double-free on 0x[0-9a-f]+ \\(block 0x[0-9a-f]+");
 }
 
-// seeds/004, attack 1: a use after free writes a forged link into a free block; the next
-// allocations must not follow it.
 // A pointer into the guard slot after a large block is no block's: reported as such, without
 // reading the guard page (where a page with aligned pointers keeps their records, just before
 // the pointer).
@@ -157,6 +155,8 @@ TEST(HardenedDeathAligned, AFreeInsideAGuardSlotIsAnInvalidFree) {
       report_without_block("invalid-free"));
 }
 
+// seeds/004, attack 1: a use after free writes a forged link into a free block; the next
+// allocations must not follow it.
 TEST(HardenedDeathFreeList, UseAfterFreeWriteOfALinkIsCaught) {
   EXPECT_DEATH(
       {
